@@ -1,0 +1,307 @@
+import { ExactNumber, canonicalDecimal } from './exact-number.js';
+
+/**
+ * Cheap test for "some number here may not survive a double". It is
+ * conservative: a decimal with at most 15 significant digits comes back
+ * unchanged through a double (DBL_DIG = 15) as long as its exponent keeps it in
+ * the normal range. Losing a value therefore needs 16+ significant digits
+ * (a run of 16+ digits/dots) or overflow, underflow or a subnormal, which need
+ * a 3-digit exponent (without one, at most 15 mantissa digits and |exp| <= 99
+ * stay within about 1e±115). False alarms (digits in strings, "1.0000000000000000")
+ * only cost speed.
+ */
+const MAY_BE_INEXACT = /\d[\d.]{15}|[eE][+-]?\d{3}/;
+
+/** A string body that cannot be returned as it stands: it has escapes or (invalid) raw control characters. */
+const NEEDS_DECODING = /[\\\u0000-\u001f]/;
+
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+
+const INTEGER_LEXEME = /^-?\d+$/;
+
+/**
+ * Parses one JSON text. Numbers a double cannot hold become ExactNumber;
+ * everything else is exactly what JSON.parse returns. Throws SyntaxError
+ * (message names what and where) on invalid JSON.
+ */
+export function parseJson(text: string): unknown {
+  return MAY_BE_INEXACT.test(text) ? parseJsonExact(text) : JSON.parse(text);
+}
+
+/** The exact parser itself (exported for tests). */
+export function parseJsonExact(text: string): unknown {
+  return new ExactParser(text).parse();
+}
+
+/**
+ * Deepest nesting of arrays/objects in a JSON text. Brackets inside strings do
+ * not count. Works on any text, even invalid JSON, with no recursion.
+ */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip to the closing quote; a backslash makes the next character literal.
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/**
+ * The double for a number lexeme if it holds exactly the written value, else an
+ * ExactNumber. An integer also keeps its digits: 1000000000000000000000 is a
+ * double, but one that would come back as 1e+21.
+ */
+function numberValue(lexeme: string): number | ExactNumber {
+  const n = Number(lexeme);
+  // The gate's argument holds for a single lexeme too: if it does not match, the double is exact.
+  if (!MAY_BE_INEXACT.test(lexeme)) return n;
+  if (INTEGER_LEXEME.test(lexeme)) return String(n) === lexeme ? n : new ExactNumber(lexeme);
+  const exact = new ExactNumber(lexeme);
+  return Number.isFinite(n) && canonicalDecimal(String(n)) === exact.canonical ? n : exact;
+}
+
+/** Adds a member the way JSON.parse does: a repeated key keeps its first position and takes the last value. */
+function setMember(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    // Assignment would call the Object.prototype setter and replace the prototype.
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    object[key] = value;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** An open array or object; `key` is the member name awaiting its value (objects only). */
+interface Frame {
+  readonly container: unknown[] | Record<string, unknown>;
+  key: string;
+}
+
+/** Iterative parser (explicit stack, no recursion) for the exact grammar JSON.parse accepts. */
+class ExactParser {
+  private pos = 0;
+
+  constructor(private readonly text: string) {}
+
+  parse(): unknown {
+    const stack: Frame[] = [];
+    let value: unknown;
+    for (;;) {
+      // Read one value; an opened container pushes a frame and loops back for its first member.
+      const c = this.skipWhitespace();
+      switch (c) {
+        case 0x7b: // {
+          this.pos++;
+          if (this.skipWhitespace() === 0x7d) {
+            this.pos++;
+            value = {};
+            break;
+          }
+          stack.push({ container: {}, key: this.readKey() });
+          continue;
+        case 0x5b: // [
+          this.pos++;
+          if (this.skipWhitespace() === 0x5d) {
+            this.pos++;
+            value = [];
+            break;
+          }
+          stack.push({ container: [], key: '' });
+          continue;
+        case 0x22:
+          value = this.readString();
+          break;
+        case 0x74:
+          value = this.readLiteral('true', true);
+          break;
+        case 0x66:
+          value = this.readLiteral('false', false);
+          break;
+        case 0x6e:
+          value = this.readLiteral('null', null);
+          break;
+        default:
+          if (c !== 0x2d && !isDigit(c)) throw this.unexpected(this.pos);
+          value = this.readNumber();
+      }
+      // Store the value in its container; every container that closes here becomes the next value to store.
+      for (;;) {
+        const frame = stack[stack.length - 1];
+        const next = this.skipWhitespace();
+        if (frame === undefined) {
+          if (next !== -1) throw this.unexpected(this.pos);
+          return value;
+        }
+        const { container } = frame;
+        if (Array.isArray(container)) {
+          container.push(value);
+          if (next === 0x2c) {
+            this.pos++;
+            break;
+          }
+          if (next !== 0x5d) throw this.unexpected(this.pos);
+        } else {
+          setMember(container, frame.key, value);
+          if (next === 0x2c) {
+            this.pos++;
+            frame.key = this.readKey();
+            break;
+          }
+          if (next !== 0x7d) throw this.unexpected(this.pos);
+        }
+        this.pos++;
+        stack.pop();
+        value = container;
+      }
+    }
+  }
+
+  /** Skips JSON whitespace; returns the code of the next character, or -1 at the end. */
+  private skipWhitespace(): number {
+    const text = this.text;
+    let i = this.pos;
+    let c = text.charCodeAt(i);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+    this.pos = i;
+    return i < text.length ? c : -1;
+  }
+
+  /** Reads `"name" :` and returns the name. */
+  private readKey(): string {
+    if (this.skipWhitespace() !== 0x22) throw this.unexpected(this.pos);
+    const key = this.readString();
+    if (this.skipWhitespace() !== 0x3a) throw this.unexpected(this.pos);
+    this.pos++;
+    return key;
+  }
+
+  /** Reads a string starting at the opening quote. */
+  private readString(): string {
+    const text = this.text;
+    const start = this.pos + 1;
+    const end = text.indexOf('"', start);
+    if (end !== -1) {
+      const body = text.slice(start, end);
+      if (!NEEDS_DECODING.test(body)) {
+        this.pos = end + 1;
+        return body;
+      }
+    }
+    return this.decodeString(start);
+  }
+
+  /** Slow path of readString: decodes escapes and rejects raw control characters. */
+  private decodeString(start: number): string {
+    const text = this.text;
+    let out = '';
+    let chunk = start;
+    let i = start;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        this.pos = i + 1;
+        return out + text.slice(chunk, i);
+      }
+      if (c !== 0x5c) {
+        // Past the end c is NaN and unexpected() reports the end of input.
+        if (!(c >= 0x20)) throw this.unexpected(i, 'Bad control character in string literal');
+        i++;
+        continue;
+      }
+      out += text.slice(chunk, i);
+      let decoded: string;
+      switch (text.charCodeAt(i + 1)) {
+        case 0x22: decoded = '"'; break;
+        case 0x5c: decoded = '\\'; break;
+        case 0x2f: decoded = '/'; break;
+        case 0x62: decoded = '\b'; break;
+        case 0x66: decoded = '\f'; break;
+        case 0x6e: decoded = '\n'; break;
+        case 0x72: decoded = '\r'; break;
+        case 0x74: decoded = '\t'; break;
+        case 0x75: {
+          const hex = text.slice(i + 2, i + 6);
+          if (!HEX4.test(hex)) throw this.unexpected(i, 'Bad Unicode escape');
+          // Lone surrogates are kept, as JSON.parse does.
+          out += String.fromCharCode(parseInt(hex, 16));
+          i += 6;
+          chunk = i;
+          continue;
+        }
+        default:
+          throw this.unexpected(i + 1, 'Bad escaped character');
+      }
+      out += decoded;
+      i += 2;
+      chunk = i;
+    }
+  }
+
+  /** Reads a number lexeme (RFC 8259: no leading zeros, no "+", digits on both sides of "."). */
+  private readNumber(): number | ExactNumber {
+    const text = this.text;
+    const start = this.pos;
+    let i = start;
+    if (text.charCodeAt(i) === 0x2d) i++;
+    const first = text.charCodeAt(i);
+    if (first === 0x30) i++;
+    else if (isDigit(first)) i = this.skipDigits(i + 1);
+    else throw this.unexpected(i);
+    if (text.charCodeAt(i) === 0x2e) i = this.readDigits(i + 1);
+    const e = text.charCodeAt(i);
+    if (e === 0x65 || e === 0x45) {
+      i++;
+      const sign = text.charCodeAt(i);
+      if (sign === 0x2b || sign === 0x2d) i++;
+      i = this.readDigits(i);
+    }
+    this.pos = i;
+    return numberValue(text.slice(start, i));
+  }
+
+  /** Position after at least one digit starting at `i`. */
+  private readDigits(i: number): number {
+    const end = this.skipDigits(i);
+    if (end === i) throw this.unexpected(i);
+    return end;
+  }
+
+  private skipDigits(i: number): number {
+    while (isDigit(this.text.charCodeAt(i))) i++;
+    return i;
+  }
+
+  private readLiteral(word: string, value: boolean | null): boolean | null {
+    const text = this.text;
+    const start = this.pos;
+    let k = 0;
+    while (k < word.length && text.charCodeAt(start + k) === word.charCodeAt(k)) k++;
+    if (k < word.length) throw this.unexpected(start + k);
+    this.pos = start + k;
+    return value;
+  }
+
+  /** The error for position `at`: `problem` if given, else the character found there. */
+  private unexpected(at: number, problem?: string): SyntaxError {
+    if (at >= this.text.length) return new SyntaxError('Unexpected end of JSON input');
+    if (problem !== undefined) return new SyntaxError(`${problem} in JSON at position ${at}`);
+    const c = this.text.charCodeAt(at);
+    const shown = c < 0x20 ? `U+${c.toString(16).toUpperCase().padStart(4, '0')}` : this.text.charAt(at);
+    return new SyntaxError(`Unexpected token ${shown} in JSON at position ${at}`);
+  }
+}

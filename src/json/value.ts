@@ -1,0 +1,36 @@
+import { ExactNumber } from './exact-number.js';
+
+export type JsonObject = Record<string, unknown>;
+
+/** A JSON object: not null, not an array, not an ExactNumber (which is a JSON number). */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ExactNumber);
+}
+
+/**
+ * Sets an own data property. Plain assignment of "__proto__" would call the
+ * Object.prototype setter and swap the prototype instead of storing data.
+ */
+export function setOwn(target: JsonObject, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+/** The JSON type of a value, for error texts. */
+export function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof ExactNumber) return 'number';
+  return typeof value;
+}
+
+/**
+ * Already-serialized JSON, written out as-is. Parts let a large cached Buffer go to
+ * the output without being copied.
+ */
+export class JsonFragment {
+  constructor(readonly parts: ReadonlyArray<string | Buffer>) {}
+}
