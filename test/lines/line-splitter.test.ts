@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineSplitter } from '../../src/lines/line-splitter.js';
+
+interface Split {
+  lines: [number, string][];
+  oversize: number[];
+}
+
+function split(chunks: readonly Buffer[], maxLineBytes = 1 << 20): Split {
+  const result: Split = { lines: [], oversize: [] };
+  const splitter = new LineSplitter(
+    maxLineBytes,
+    (text, lineNumber) => result.lines.push([lineNumber, text]),
+    (lineNumber) => result.oversize.push(lineNumber),
+  );
+  for (const chunk of chunks) splitter.push(chunk);
+  splitter.end();
+  return result;
+}
+
+/** Cuts `bytes` at the given offsets. */
+function cut(bytes: Buffer, offsets: readonly number[]): Buffer[] {
+  const points = [...new Set(offsets.map((offset) => offset % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let from = 0;
+  for (const point of points) {
+    chunks.push(bytes.subarray(from, point));
+    from = point;
+  }
+  chunks.push(bytes.subarray(from));
+  return chunks;
+}
+
+describe('LineSplitter', () => {
+  it('splits on LF and CRLF, numbering every line, blank ones included', () => {
+    expect(split([Buffer.from('a\r\nb\n\nc')]).lines).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, ''],
+      [4, 'c'],
+    ]);
+  });
+
+  it('joins a line split across chunks, even inside a multi-byte character', () => {
+    const bytes = Buffer.from('{"name":"h€llo 😀"}\n');
+    const euro = bytes.indexOf(0xe2);
+    const chunks = [bytes.subarray(0, euro + 1), bytes.subarray(euro + 1, euro + 2), bytes.subarray(euro + 2)];
+    expect(split(chunks).lines).toEqual([[1, '{"name":"h€llo 😀"}']]);
+  });
+
+  it('decodes invalid UTF-8 as U+FFFD instead of failing', () => {
+    expect(split([Buffer.from([0x61, 0xff, 0x62, 0x0a])]).lines).toEqual([[1, 'a\ufffdb']]);
+  });
+
+  it('drops a line over the cap as it streams in and keeps the next one', () => {
+    const long = Buffer.from(`${'x'.repeat(50)}\nshort\n`);
+    const chunks = cut(long, [7, 19, 33, 52]);
+    expect(split(chunks, 10)).toEqual({ lines: [[2, 'short']], oversize: [1] });
+  });
+
+  it('measures the cap in bytes, not characters, and excludes the line ending', () => {
+    const result = split([Buffer.from('€€€\r\n€€€€\nabcdefghi\n')], 9);
+    expect(result).toEqual({ lines: [[1, '€€€'], [3, 'abcdefghi']], oversize: [2] });
+  });
+
+  it('drops an oversize last line that never ends', () => {
+    expect(split([Buffer.from('ok\n'), Buffer.from('y'.repeat(30))], 10)).toEqual({ lines: [[1, 'ok']], oversize: [2] });
+  });
+
+  it('yields exactly the lines for any chunking of any lines (property)', () => {
+    const line = fc.string({ unit: 'binary', maxLength: 40 }).map((text) => text.replace(/[\r\n]/g, ''));
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.boolean(),
+        (lines, offsets, crlf) => {
+          const text = lines.map((content) => `${content}${crlf ? '\r\n' : '\n'}`).join('');
+          const expected = lines.map((content, index): [number, string] => [
+            index + 1,
+            Buffer.from(content).toString('utf8'),
+          ]);
+          expect(split(cut(Buffer.from(text), offsets)).lines).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
