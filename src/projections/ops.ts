@@ -1,0 +1,4 @@
+/** What an event type does to the state. Unlisted event types merge. */
+export const OPS = ['merge', 'append', 'remove', 'replace', 'ignore'] as const;
+
+export type Op = (typeof OPS)[number];
