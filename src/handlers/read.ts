@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { defineHandler } from './registry.js';
+import { projectionName } from './schemas.js';
+
+export const read = defineHandler({
+  type: 'read',
+  projectionField: 'projection',
+  schema: z.object({ projection: projectionName }),
+  run(store, request) {
+    const projection = store.read(request.projection);
+    return { type: 'read_ok', projection: projection.name, version: projection.version, state: projection.stateJson() };
+  },
+});

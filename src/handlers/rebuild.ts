@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineHandler } from './registry.js';
+import { event, expectedVersion, projectionName } from './schemas.js';
+
+export const rebuild = defineHandler({
+  type: 'rebuild',
+  projectionField: 'projection',
+  schema: z.object({
+    projection: projectionName,
+    events: z.array(event),
+    expected_version: expectedVersion.optional(),
+  }),
+  run(store, request) {
+    const { projection, eventsProcessed } = store.rebuild(request.projection, request.events, request.expected_version);
+    return {
+      type: 'projection_rebuilt',
+      projection: projection.name,
+      events_processed: eventsProcessed,
+      version: projection.version,
+    };
+  },
+});

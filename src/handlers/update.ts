@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { defineHandler } from './registry.js';
+import { event, expectedVersion, projectionName } from './schemas.js';
+
+export const update = defineHandler({
+  type: 'update',
+  projectionField: 'projection',
+  schema: z.object({
+    projection: projectionName,
+    event,
+    expected_version: expectedVersion.optional(),
+  }),
+  run(store, request) {
+    const { projection, duplicate } = store.update(request.projection, request.event, request.expected_version);
+    return {
+      type: 'projection_updated',
+      projection: projection.name,
+      version: projection.version,
+      state: projection.stateJson(),
+      duplicate: duplicate ? true : undefined,
+    };
+  },
+});

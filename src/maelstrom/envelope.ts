@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** A Maelstrom message: `{"src", "dest", "body": {"type", "msg_id"?, ...}}`. */
+export const envelopeSchema = z.object({
+  src: z.string(),
+  dest: z.string(),
+  body: z.looseObject({
+    type: z.string(),
+    msg_id: z.int().optional(),
+    in_reply_to: z.unknown().optional(),
+  }),
+});
+
+export type Message = z.output<typeof envelopeSchema>;
+export type Body = Message['body'];
+
+/** What a handler answers with; `in_reply_to` is added by the node. */
+export interface ReplyBody {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * A message we can answer has a string `src` and an object `body`: zod's issues
+ * tell whether either of those failed, or only fields we can name in an error reply.
+ */
+export function isAnswerable(issues: readonly z.core.$ZodIssue[]): boolean {
+  return issues.every(({ path }) => path[0] !== 'src' && !(path[0] === 'body' && path.length === 1));
+}

@@ -1,0 +1,25 @@
+/** Maelstrom's error codes (doc/protocol.md), the ones this node answers with. */
+export const ErrorCode = {
+  /** Indefinite: the operation may or may not have happened. */
+  timeout: 0,
+  notSupported: 10,
+  temporarilyUnavailable: 11,
+  malformedRequest: 12,
+  crash: 13,
+  keyDoesNotExist: 20,
+  keyAlreadyExists: 21,
+  preconditionFailed: 22,
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Thrown by a handler to answer with a Maelstrom error body. */
+export class RpcError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RpcError';
+  }
+}

@@ -1,0 +1,227 @@
+import type { Readable, Writable } from 'node:stream';
+import { z } from 'zod';
+import { nestingDepth, parseJson } from '../json/parse.js';
+import { stringifyJson } from '../json/stringify.js';
+import { JsonFragment } from '../json/value.js';
+import { LineSplitter } from '../lines/line-splitter.js';
+import { envelopeSchema, isAnswerable, type Body, type Message, type ReplyBody } from './envelope.js';
+import { ErrorCode, RpcError } from './errors.js';
+import { BatchedWriter } from './output.js';
+import { describeIssues, parseRequest } from './validate.js';
+
+/** Answers a request with a reply body, synchronously or later (e.g. after an RPC). */
+export type Handler = (request: Message) => ReplyBody | Promise<ReplyBody>;
+
+export interface NodeOptions {
+  readonly input: Readable;
+  readonly output: Writable;
+  /** Where diagnostics go, one line each; never the protocol output. */
+  readonly log: (line: string) => void;
+  /** Longest accepted input line in bytes; longer lines are dropped as they stream in. */
+  readonly maxLineBytes?: number;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
+/** Deeper messages are refused: serializing them would overflow the stack. */
+export const MAX_NESTING = 1000;
+const PREVIEW_LENGTH = 120;
+
+const initSchema = z.object({
+  node_id: z.string().min(1, { error: 'must not be empty' }),
+  node_ids: z.array(z.string()),
+});
+
+interface PendingRpc {
+  readonly resolve: (body: Body) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * A Maelstrom node, after Maelstrom's Go `Node`: reads envelopes from `input`, calls
+ * the handler registered for each body type, and writes exactly one reply per
+ * request to `output`. It knows the protocol, not what the handlers do.
+ */
+export class Node {
+  /** This node's id, from init; before init each reply comes from the request's `dest`. */
+  id: string | undefined;
+  nodeIds: readonly string[] = [];
+
+  private readonly handlers = new Map<string, Handler>();
+  private readonly output: BatchedWriter;
+  private readonly pendingRpcs = new Map<number, PendingRpc>();
+  /** Replies still being worked out by async handlers; the node ends only after them. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private nextMsgId = 1;
+
+  constructor(private readonly options: NodeOptions) {
+    this.output = new BatchedWriter(options.output);
+    this.handle('init', (request) => {
+      const init = parseRequest(initSchema, request.body);
+      this.id = init.node_id;
+      this.nodeIds = init.node_ids;
+      return { type: 'init_ok' };
+    });
+  }
+
+  handle(type: string, handler: Handler): void {
+    this.handlers.set(type, handler);
+  }
+
+  /** Reads input to its end, then waits for every reply to be written. */
+  async run(): Promise<void> {
+    const splitter = new LineSplitter(
+      this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      (line, lineNumber) => this.receive(line, lineNumber),
+      (lineNumber) =>
+        this.options.log(
+          `line ${lineNumber}: longer than --max-line-bytes (${this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES}); dropped`,
+        ),
+    );
+    for await (const chunk of this.options.input) {
+      splitter.push(chunk as Buffer);
+      await this.output.drained();
+    }
+    splitter.end();
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    await this.output.drained();
+  }
+
+  /** Writes whatever is batched now; for shutdown. */
+  flush(): void {
+    this.output.flush();
+  }
+
+  reply(request: Message, body: ReplyBody): void {
+    this.write(this.id ?? request.dest, request.src, body, request.body.msg_id);
+  }
+
+  send(dest: string, body: ReplyBody): void {
+    this.write(this.id ?? '', dest, body, undefined);
+  }
+
+  /**
+   * Sends `body` with a fresh msg_id and resolves with the reply body, or rejects with
+   * error 0 (timeout) after `timeoutMs`: the outcome is then unknown.
+   */
+  rpc(dest: string, body: ReplyBody, timeoutMs: number): Promise<Body> {
+    const msgId = this.nextMsgId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingRpcs.delete(msgId);
+        reject(new RpcError(ErrorCode.timeout, `${dest} did not answer ${body.type} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pendingRpcs.set(msgId, { resolve, timer });
+      this.send(dest, { ...body, msg_id: msgId });
+    });
+  }
+
+  /** Handles one input line. Never throws: every failure becomes an error reply or a log line. */
+  receive(line: string, lineNumber: number): void {
+    let parsed: unknown;
+    try {
+      parsed = parseJson(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
+    } catch (error) {
+      if (line.trim() !== '') this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
+      return;
+    }
+    const envelope = envelopeSchema.safeParse(parsed, { reportInput: true });
+    if (!envelope.success) {
+      if (!isAnswerable(envelope.error.issues)) {
+        this.unanswerable(lineNumber, `cannot answer: ${describeIssues(envelope.error)}`, line);
+        return;
+      }
+      const raw = parsed as { src: string; dest?: unknown; body: Record<string, unknown> };
+      const from = this.id ?? (typeof raw.dest === 'string' ? raw.dest : '');
+      const body = errorBody(ErrorCode.malformedRequest, describeIssues(envelope.error));
+      this.write(from, raw.src, body, raw.body.msg_id);
+      return;
+    }
+    const message = envelope.data;
+    if (message.body.in_reply_to !== undefined) {
+      this.settleRpc(message, lineNumber);
+      return;
+    }
+    if (line.length > MAX_NESTING) {
+      const depth = nestingDepth(line);
+      if (depth > MAX_NESTING) {
+        const text = `message nests ${depth} levels deep; the limit is ${MAX_NESTING}`;
+        this.reply(message, errorBody(ErrorCode.malformedRequest, text));
+        return;
+      }
+    }
+    this.dispatch(message);
+  }
+
+  private dispatch(request: Message): void {
+    const { type } = request.body;
+    const handler = this.handlers.get(type);
+    if (!handler) {
+      const supported = [...this.handlers.keys()].join(', ');
+      const text = `unsupported message type ${JSON.stringify(type)}; supported: ${supported}`;
+      this.reply(request, errorBody(ErrorCode.notSupported, text));
+      return;
+    }
+    try {
+      const result = handler(request);
+      if (result instanceof Promise) this.replyLater(request, result);
+      else this.reply(request, result);
+    } catch (error) {
+      this.reply(request, this.failure(type, error));
+    }
+  }
+
+  private replyLater(request: Message, result: Promise<ReplyBody>): void {
+    const done = result.then(
+      (body) => this.reply(request, body),
+      (error: unknown) => this.reply(request, this.failure(request.body.type, error)),
+    );
+    const tracked = done.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private failure(type: string, error: unknown): ReplyBody {
+    if (error instanceof RpcError) return errorBody(error.code, `${type}: ${error.message}`);
+    this.options.log(`internal error in ${type}: ${error instanceof Error ? error.stack : String(error)}`);
+    return errorBody(ErrorCode.crash, `${type}: internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  private settleRpc(message: Message, lineNumber: number): void {
+    const { in_reply_to: inReplyTo } = message.body;
+    const pending = typeof inReplyTo === 'number' ? this.pendingRpcs.get(inReplyTo) : undefined;
+    if (!pending) {
+      this.options.log(`line ${lineNumber}: dropped reply from ${message.src} to ${String(inReplyTo)}: no request is waiting for it`);
+      return;
+    }
+    this.pendingRpcs.delete(inReplyTo as number);
+    clearTimeout(pending.timer);
+    pending.resolve(message.body);
+  }
+
+  private unanswerable(lineNumber: number, what: string, line: string): void {
+    this.options.log(`line ${lineNumber}: ${what}: ${JSON.stringify(line.slice(0, PREVIEW_LENGTH))}`);
+  }
+
+  /** Serializes one envelope; fields in body order, `in_reply_to` second, fragments as-is. */
+  private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown): void {
+    const out = this.output;
+    let head = `{"src":${JSON.stringify(src)},"dest":${JSON.stringify(dest)},"body":{"type":${JSON.stringify(body.type)}`;
+    if (inReplyTo !== undefined) head += `,"in_reply_to":${stringifyJson(inReplyTo)}`;
+    for (const field of Object.keys(body)) {
+      const value = body[field];
+      if (field === 'type' || field === 'in_reply_to' || value === undefined) continue;
+      head += `,${JSON.stringify(field)}:`;
+      if (value instanceof JsonFragment) {
+        out.write(head);
+        for (const part of value.parts) out.write(part);
+        head = '';
+      } else {
+        head += stringifyJson(value);
+      }
+    }
+    out.write(`${head}}}\n`);
+  }
+}
+
+export function errorBody(code: ErrorCode, text: string): ReplyBody {
+  return { type: 'error', code, text };
+}

@@ -1,0 +1,54 @@
+import { createRequire } from 'node:module';
+import { parseCommandLine, USAGE } from './cli.js';
+import { serveProjections } from './serve.js';
+import { Node } from './maelstrom/node.js';
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** Runs the node on this process's stdin and stdout; resolves with the exit code. */
+export async function main(args: readonly string[]): Promise<number> {
+  const command = parseCommandLine(args);
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return 0;
+    case 'version': {
+      const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+      process.stdout.write(`projection-node ${version}\n`);
+      return 0;
+    }
+    case 'usage-error':
+      log(`projection-node: ${command.message}\n\n${USAGE}`);
+      return 2;
+    case 'run':
+      break;
+  }
+
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // The reader went away: nobody is left to answer, so leave without a trace.
+    if (error.code === 'EPIPE') process.exit(0);
+    log(`projection-node: cannot write to stdout: ${error.message}`);
+    process.exit(1);
+  });
+  // A bug must cost one request, never the node and its read models.
+  process.on('uncaughtException', (error) => log(`projection-node: internal error: ${error.stack ?? error.message}`));
+
+  const node = new Node({
+    input: process.stdin,
+    output: process.stdout,
+    log,
+    maxLineBytes: command.settings.maxLineBytes,
+  });
+  serveProjections(node, command.settings);
+  const stop = (): void => {
+    node.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  await node.run();
+  return 0;
+}
