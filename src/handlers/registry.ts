@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { ReplyBody } from '../maelstrom/envelope.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
-import type { Node } from '../maelstrom/node.js';
 import { parseRequest } from '../maelstrom/validate.js';
 import { ProjectionError, type ProjectionErrorKind } from '../projections/errors.js';
 import type { ProjectionStore } from '../projections/store.js';
@@ -27,18 +26,16 @@ const CODES: Readonly<Record<ProjectionErrorKind, ErrorCode>> = {
   'invalid-event': ErrorCode.malformedRequest,
 };
 
-/** Validates `body` and runs the handler on the store; domain refusals become Maelstrom errors. */
+/**
+ * Validates `body` and runs the handler on the store. Domain refusals become
+ * Maelstrom errors, and every error text starts with the message type.
+ */
 export function runHandler(handler: RequestHandler, store: ProjectionStore, body: unknown): ReplyBody {
-  const request = parseRequest(handler.schema, body);
+  const request = parseRequest(handler.schema, body, handler.type);
   try {
     return handler.run(store, request);
   } catch (error) {
-    if (error instanceof ProjectionError) throw new RpcError(CODES[error.kind], error.message);
+    if (error instanceof ProjectionError) throw new RpcError(CODES[error.kind], `${handler.type}: ${error.message}`);
     throw error;
   }
-}
-
-/** Registers every handler on a single node, all served from `store`. */
-export function serveLocally(node: Node, store: ProjectionStore, handlers: readonly RequestHandler[]): void {
-  for (const handler of handlers) node.handle(handler.type, (request) => runHandler(handler, store, request.body));
 }

@@ -56,7 +56,7 @@ export class Node {
   constructor(private readonly options: NodeOptions) {
     this.output = new BatchedWriter(options.output);
     this.handle('init', (request) => {
-      const init = parseRequest(initSchema, request.body);
+      const init = parseRequest(initSchema, request.body, 'init');
       this.id = init.node_id;
       this.nodeIds = init.node_ids;
       return { type: 'init_ok' };
@@ -86,6 +86,11 @@ export class Node {
     await this.output.drained();
   }
 
+  /** RPCs sent and neither answered nor timed out yet. */
+  get pendingRpcCount(): number {
+    return this.pendingRpcs.size;
+  }
+
   /** Writes whatever is batched now; for shutdown. */
   flush(): void {
     this.output.flush();
@@ -108,7 +113,7 @@ export class Node {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pendingRpcs.delete(msgId);
-        reject(new RpcError(ErrorCode.timeout, `${dest} did not answer ${body.type} within ${timeoutMs} ms`));
+        reject(new RpcError(ErrorCode.timeout, `${dest} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pendingRpcs.set(msgId, { resolve, timer });
       this.send(dest, { ...body, msg_id: msgId });
@@ -180,7 +185,7 @@ export class Node {
   }
 
   private failure(type: string, error: unknown): ReplyBody {
-    if (error instanceof RpcError) return errorBody(error.code, `${type}: ${error.message}`);
+    if (error instanceof RpcError) return errorBody(error.code, error.message);
     this.options.log(`internal error in ${type}: ${error instanceof Error ? error.stack : String(error)}`);
     return errorBody(ErrorCode.crash, `${type}: internal error: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -37,9 +37,9 @@ export function describeIssues(error: z.ZodError, root = ''): string {
   return error.issues.map((issue) => issueText(issue, root)).join('; ');
 }
 
-/** Parses a request body, or throws error 12 naming what is wrong. */
-export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+/** Parses the body of a `type` request, or throws error 12 naming what is wrong. */
+export function parseRequest<S extends z.ZodType>(schema: S, body: unknown, type: string): z.output<S> {
   const result = schema.safeParse(body, { reportInput: true });
   if (result.success) return result.data;
-  throw new RpcError(ErrorCode.malformedRequest, describeIssues(result.error));
+  throw new RpcError(ErrorCode.malformedRequest, `${type}: ${describeIssues(result.error)}`);
 }

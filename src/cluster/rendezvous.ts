@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+
+/** A node's weight for a name: the first 8 bytes of SHA-256(node id, NUL, name), big-endian. */
+function weight(nodeId: string, name: string): bigint {
+  return createHash('sha256').update(nodeId).update('\0').update(name).digest().readBigUInt64BE(0);
+}
+
+/**
+ * The owner of a projection name by rendezvous (highest-random-weight) hashing: the
+ * node with the highest weight, ties to the smaller id. Every node computes the same
+ * owner with no coordination, and removing a node moves only the names it owned.
+ */
+export function ownerOf(name: string, nodeIds: readonly string[]): string | undefined {
+  let owner: string | undefined;
+  let best = -1n;
+  for (const nodeId of nodeIds) {
+    const w = weight(nodeId, name);
+    if (w > best || (w === best && owner !== undefined && nodeId < owner)) {
+      owner = nodeId;
+      best = w;
+    }
+  }
+  return owner;
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { Body, Message, ReplyBody } from '../maelstrom/envelope.js';
+import { ErrorCode, RpcError } from '../maelstrom/errors.js';
+import type { Node } from '../maelstrom/node.js';
+import { parseRequest } from '../maelstrom/validate.js';
+import { runHandler, type RequestHandler } from '../handlers/registry.js';
+import type { ProjectionStore } from '../projections/store.js';
+import { ownerOf } from './rendezvous.js';
+
+/** Node to node: "handle this client request here", from a node that does not own it. */
+const forwardSchema = z.object({
+  client: z.string(),
+  request: z.looseObject({ type: z.string() }),
+});
+
+/**
+ * Serves the projection handlers on a node. Alone (or before init) every request is
+ * answered from the local store. In a cluster each projection name has one owner
+ * (rendezvous hashing over node_ids): requests for it are forwarded there and the
+ * owner's reply is relayed, and `list` asks every node. A forward that is not
+ * answered in time is error 0, since the write may or may not have happened.
+ */
+export function serveCluster(
+  node: Node,
+  store: ProjectionStore,
+  handlers: readonly RequestHandler[],
+  rpcTimeoutMs: number,
+): void {
+  const byType = new Map(handlers.map((handler) => [handler.type, handler]));
+  const isClustered = (): boolean => node.id !== undefined && node.nodeIds.length > 1 && node.nodeIds.includes(node.id);
+
+  /** Asks `owner` to run the client's request there; its reply body comes back as ours. */
+  const forward = async (owner: string, request: Message): Promise<Body> => {
+    try {
+      return await node.rpc(owner, { type: 'forward', client: request.src, request: request.body }, rpcTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof RpcError)) throw error;
+      throw new RpcError(error.code, `${request.body.type}: ${error.message}; the ${request.body.type} may or may not have happened`);
+    }
+  };
+
+  const listEverywhere = async (request: Message): Promise<ReplyBody> => {
+    const local = runHandler(byType.get('list') as RequestHandler, store, request.body);
+    const parts = await Promise.all(
+      node.nodeIds.map((nodeId) => (nodeId === node.id ? local : forward(nodeId, request))),
+    );
+    const failed = parts.find((part) => part.type !== 'list_ok');
+    if (failed) return failed;
+    return { type: 'list_ok', projections: parts.flatMap((part) => part.projections as unknown[]) };
+  };
+
+  for (const handler of handlers) {
+    node.handle(handler.type, (request) => {
+      if (!isClustered()) return runHandler(handler, store, request.body);
+      if (handler.projectionField === undefined) return listEverywhere(request);
+      const name = request.body[handler.projectionField];
+      // A request without a usable name is answered here, with the validation error.
+      const owner = typeof name === 'string' ? ownerOf(name, node.nodeIds) : node.id;
+      if (owner === node.id || owner === undefined) return runHandler(handler, store, request.body);
+      return forward(owner, request);
+    });
+  }
+
+  node.handle('forward', ({ body }) => {
+    const { request } = parseRequest(forwardSchema, body, 'forward');
+    const handler = byType.get(request.type);
+    if (!handler) throw new RpcError(ErrorCode.notSupported, `forward: cannot forward ${JSON.stringify(request.type)}`);
+    // Always answered here, never forwarded again: a forward loop is impossible.
+    return runHandler(handler, store, request);
+  });
+}
