@@ -43,8 +43,10 @@ export async function main(args: readonly string[]): Promise<number> {
   });
   serveProjections(node, command.settings);
   const stop = (): void => {
-    node.flush();
-    process.exit(0);
+    node.stop();
+    // Writes to a pipe are asynchronous on POSIX: exiting now could cut the last reply off
+    // mid-line. This write's callback runs once everything before it is out.
+    process.stdout.write('', () => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

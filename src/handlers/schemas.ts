@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { ExactNumber } from '../json/exact-number.js';
-import type { ProjectionEvent } from '../projections/projection.js';
+import type { EventId, ProjectionEvent } from '../projections/projection.js';
 
 export const projectionName = z.string().min(1, { error: 'must not be empty' });
 
 /** Integers beyond 2^53 arrive as ExactNumber and are ids like any other. */
-const eventId = z.union([z.string(), z.number().refine(Number.isInteger), z.instanceof(ExactNumber).refine((id) => id.isInteger)], {
-  error: 'must be a string or an integer',
-});
+function isEventId(value: unknown): value is EventId {
+  if (typeof value === 'string') return true;
+  if (typeof value === 'number') return Number.isInteger(value);
+  return value instanceof ExactNumber && value.isInteger;
+}
+
+const eventId = z.custom<EventId>(isEventId, { error: 'must be a string or an integer' });
 
 export const event = z.object({
   event_type: z.string(),

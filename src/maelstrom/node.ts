@@ -2,12 +2,12 @@ import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { nestingDepth, parseJson } from '../json/parse.js';
 import { stringifyJson } from '../json/stringify.js';
-import { JsonFragment } from '../json/value.js';
+import { isJsonObject, JsonFragment } from '../json/value.js';
 import { LineSplitter } from '../lines/line-splitter.js';
 import { envelopeSchema, isAnswerable, type Body, type Message, type ReplyBody } from './envelope.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { BatchedWriter } from './output.js';
-import { describeIssues, parseRequest } from './validate.js';
+import { describeIssues, issuesWithInput, parseRequest } from './validate.js';
 
 /** Answers a request with a reply body, synchronously or later (e.g. after an RPC). */
 export type Handler = (request: Message) => ReplyBody | Promise<ReplyBody>;
@@ -31,6 +31,13 @@ const initSchema = z.object({
   node_ids: z.array(z.string()),
 });
 
+/** An answerable message that may still fail validation: a string `src` and an object `body`. */
+interface RawEnvelope {
+  readonly src: string;
+  readonly dest?: unknown;
+  readonly body: Record<string, unknown>;
+}
+
 interface PendingRpc {
   readonly resolve: (body: Body) => void;
   readonly timer: NodeJS.Timeout;
@@ -52,13 +59,14 @@ export class Node {
   /** Replies still being worked out by async handlers; the node ends only after them. */
   private readonly inFlight = new Set<Promise<void>>();
   private nextMsgId = 1;
+  private stopped = false;
 
   constructor(private readonly options: NodeOptions) {
     this.output = new BatchedWriter(options.output);
     this.handle('init', (request) => {
       const init = parseRequest(initSchema, request.body, 'init');
       this.id = init.node_id;
-      this.nodeIds = init.node_ids;
+      this.nodeIds = [...new Set(init.node_ids)];
       return { type: 'init_ok' };
     });
   }
@@ -96,6 +104,15 @@ export class Node {
     this.output.flush();
   }
 
+  /**
+   * For shutdown: writes whatever is batched, then nothing more, so the output ends
+   * with a whole reply. Replies still being worked out are dropped.
+   */
+  stop(): void {
+    this.output.flush();
+    this.stopped = true;
+  }
+
   reply(request: Message, body: ReplyBody): void {
     this.write(this.id ?? request.dest, request.src, body, request.body.msg_id);
   }
@@ -129,32 +146,38 @@ export class Node {
       if (line.trim() !== '') this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
       return;
     }
-    const envelope = envelopeSchema.safeParse(parsed, { reportInput: true });
-    if (!envelope.success) {
-      if (!isAnswerable(envelope.error.issues)) {
-        this.unanswerable(lineNumber, `cannot answer: ${describeIssues(envelope.error)}`, line);
-        return;
-      }
-      const raw = parsed as { src: string; dest?: unknown; body: Record<string, unknown> };
-      const from = this.id ?? (typeof raw.dest === 'string' ? raw.dest : '');
-      const body = errorBody(ErrorCode.malformedRequest, describeIssues(envelope.error));
-      this.write(from, raw.src, body, raw.body.msg_id);
+    const envelope = envelopeSchema.safeParse(parsed);
+    if (envelope.success) {
+      this.receiveMessage(envelope.data, line, lineNumber);
       return;
     }
-    const message = envelope.data;
-    if (message.body.in_reply_to !== undefined) {
-      this.settleRpc(message, lineNumber);
+    const issues = issuesWithInput(envelopeSchema, parsed);
+    if (!isAnswerable(issues.issues)) {
+      this.unanswerable(lineNumber, `cannot answer: ${describeIssues(issues)}`, line);
       return;
     }
-    if (line.length > MAX_NESTING) {
-      const depth = nestingDepth(line);
-      if (depth > MAX_NESTING) {
-        const text = `message nests ${depth} levels deep; the limit is ${MAX_NESTING}`;
-        this.reply(message, errorBody(ErrorCode.malformedRequest, text));
-        return;
-      }
-    }
-    this.dispatch(message);
+    const raw = parsed as RawEnvelope;
+    const tooDeep = nestingError(line, MAX_NESTING);
+    // A msg_id that is an object or array may be what nests too deep, so it is not echoed.
+    if (tooDeep) this.answerMalformed(raw, tooDeep, isJsonObject(raw.body.msg_id) || Array.isArray(raw.body.msg_id) ? undefined : raw.body.msg_id);
+    else this.answerMalformed(raw, describeIssues(issues), raw.body.msg_id);
+  }
+
+  private receiveMessage(message: Message, line: string, lineNumber: number): void {
+    const isReply = message.body.in_reply_to !== undefined;
+    // Checked before any part of the message is echoed or logged: writing a deeper value overflows the stack.
+    // A peer wraps a client's request in one more level to forward it.
+    const tooDeep = nestingError(line, this.nodeIds.includes(message.src) ? MAX_NESTING + 1 : MAX_NESTING);
+    if (tooDeep && isReply) this.options.log(`line ${lineNumber}: dropped reply from ${message.src}: ${tooDeep}`);
+    else if (tooDeep) this.reply(message, errorBody(ErrorCode.malformedRequest, tooDeep));
+    else if (isReply) this.settleRpc(message, lineNumber);
+    else this.dispatch(message);
+  }
+
+  /** Error 12 for a message that has a string `src` and an object `body`, but is not a valid request. */
+  private answerMalformed(raw: RawEnvelope, text: string, inReplyTo: unknown): void {
+    const from = this.id ?? (typeof raw.dest === 'string' ? raw.dest : '');
+    this.write(from, raw.src, errorBody(ErrorCode.malformedRequest, text), inReplyTo);
   }
 
   private dispatch(request: Message): void {
@@ -208,23 +231,50 @@ export class Node {
 
   /** Serializes one envelope; fields in body order, `in_reply_to` second, fragments as-is. */
   private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown): void {
+    if (this.stopped) return;
     const out = this.output;
-    let head = `{"src":${JSON.stringify(src)},"dest":${JSON.stringify(dest)},"body":{"type":${JSON.stringify(body.type)}`;
-    if (inReplyTo !== undefined) head += `,"in_reply_to":${stringifyJson(inReplyTo)}`;
-    for (const field of Object.keys(body)) {
+    let head = `{"src":${quoted(src)},"dest":${quoted(dest)},"body":{"type":${quoted(body.type)}`;
+    if (inReplyTo !== undefined) head += `,"in_reply_to":${valueJson(inReplyTo)}`;
+    for (const field in body) {
       const value = body[field];
       if (field === 'type' || field === 'in_reply_to' || value === undefined) continue;
-      head += `,${JSON.stringify(field)}:`;
+      head += `,${quoted(field)}:`;
       if (value instanceof JsonFragment) {
         out.write(head);
         for (const part of value.parts) out.write(part);
         head = '';
       } else {
-        head += stringifyJson(value);
+        head += valueJson(value);
       }
     }
     out.write(`${head}}}\n`);
   }
+}
+
+/** Quoted forms of the few strings every reply repeats: node ids, types, field names. */
+const quotedCache = new Map<string, string>();
+const QUOTED_CACHE_LIMIT = 4096;
+
+function quoted(text: string): string {
+  let json = quotedCache.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text);
+    // Bounded: client ids are chosen by the clients.
+    if (quotedCache.size >= QUOTED_CACHE_LIMIT) quotedCache.clear();
+    quotedCache.set(text, json);
+  }
+  return json;
+}
+
+function valueJson(value: unknown): string {
+  return typeof value === 'number' ? String(value) : stringifyJson(value);
+}
+
+/** Why a line nests too deep to handle, if it does; only long lines can. */
+function nestingError(line: string, limit: number): string | undefined {
+  if (line.length <= limit) return undefined;
+  const depth = nestingDepth(line);
+  return depth > limit ? `message nests ${depth} levels deep; the limit is ${limit}` : undefined;
 }
 
 export function errorBody(code: ErrorCode, text: string): ReplyBody {
