@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runNode } from '../support/process.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+interface Example {
+  readonly kind: 'lines' | 'shell';
+  readonly input: string;
+  readonly output: string;
+}
+
+/** Each `<!-- example -->` marker is followed by an input block (lines or a shell command) and an output block. */
+function examples(markdown: string): Example[] {
+  const pattern = /<!-- example(: shell)? -->\s*```\w*\n([\s\S]*?)```\s*```\w*\n([\s\S]*?)```/g;
+  return [...markdown.matchAll(pattern)].map(([, shell, input = '', output = '']) => ({
+    kind: shell ? 'shell' : 'lines',
+    input,
+    output,
+  }));
+}
+
+const found = examples(readme);
+
+describe('README examples', () => {
+  it('finds the quick-start pipe and the worked example', () => {
+    expect(found.map(({ kind }) => kind)).toEqual(['shell', 'lines']);
+  });
+
+  it.each(found.map((example, index) => [index, example] as const))('example %i gives exactly the replies shown', async (_, example) => {
+    const expected = example.output.trimEnd().split('\n');
+    if (example.kind === 'shell') {
+      const stdout = execFileSync('sh', ['-c', example.input], { cwd: root, encoding: 'utf8' });
+      expect(stdout.trimEnd().split('\n')).toEqual(expected);
+    } else {
+      const { stdout, code } = await runNode(example.input);
+      expect(code).toBe(0);
+      expect(stdout).toEqual(expected);
+    }
+  });
+});
