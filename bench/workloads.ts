@@ -1,0 +1,137 @@
+// Deterministic workload generators for `npm run bench`. Each writes one JSON
+// envelope per line; files are cached in bench/.work and regenerated only when
+// the generator source or the scale changes, or the file was truncated.
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Full-size parameters; `--quick` multiplies the counts by a scale factor. */
+export const SIZES = {
+  small: { projections: 1000, updates: 200_000, userIds: 10 },
+  growth: { updates: 3000 },
+  rebuild: { events: 200_000, ids: 20_000 },
+  rebuild1m: { events: 1_000_000, ids: 100_000 },
+} as const;
+
+/** Buffers output so generating ~60 MB lines doesn't cost one syscall per piece. */
+class LineWriter {
+  lines = 0;
+  bytes = 0;
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  constructor(private readonly fd: number) {}
+
+  write(piece: string): void {
+    this.pending.push(piece);
+    this.pendingChars += piece.length;
+    if (this.pendingChars >= 1 << 20) this.flush();
+  }
+
+  endLine(): void {
+    this.write('\n');
+    this.lines += 1;
+  }
+
+  /** One envelope from "client" to "n1", body fields in the given order. */
+  message(body: Record<string, unknown>): void {
+    this.write(JSON.stringify({ src: 'client', dest: 'n1', body }));
+    this.endLine();
+  }
+
+  flush(): void {
+    this.bytes += writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+    this.pendingChars = 0;
+  }
+}
+
+type Generator = (w: LineWriter, scale: number) => void;
+
+const scaled = (n: number, scale: number): number => Math.max(1, Math.round(n * scale));
+
+const userEvent = (id: number, seq: number) => ({
+  event_type: 'UserUpdated',
+  event_data: { id: `user-${id}`, name: `Name ${seq}`, seq },
+});
+
+/** create, one huge rebuild line (written piecewise), then read. */
+function rebuildGenerator(size: { events: number; ids: number }): Generator {
+  return (w, scale) => {
+    const events = scaled(size.events, scale);
+    const ids = scaled(size.ids, scale);
+    w.message({ type: 'create', msg_id: 1, name: 'r', initial_state: [] });
+    w.write('{"src":"client","dest":"n1","body":{"type":"rebuild","msg_id":2,"projection":"r","events":[');
+    for (let i = 0; i < events; i++) {
+      w.write((i === 0 ? '' : ',') + JSON.stringify(userEvent(i % ids, i)));
+    }
+    w.write(']}}');
+    w.endLine();
+    w.message({ type: 'read', msg_id: 3, projection: 'r' });
+  };
+}
+
+export const GENERATORS = {
+  small: (w, scale) => {
+    const projections = scaled(SIZES.small.projections, scale);
+    const updates = scaled(SIZES.small.updates, scale);
+    let msgId = 1;
+    for (let j = 0; j < projections; j++) {
+      w.message({ type: 'create', msg_id: msgId++, name: `p${j}`, initial_state: j % 2 === 0 ? [] : {} });
+    }
+    for (let i = 0; i < updates; i++) {
+      const event = userEvent(i % SIZES.small.userIds, i);
+      w.message({ type: 'update', msg_id: msgId++, projection: `p${i % projections}`, event });
+    }
+  },
+  growth: (w, scale) => {
+    const updates = scaled(SIZES.growth.updates, scale);
+    w.message({ type: 'create', msg_id: 1, name: 'g', initial_state: [] });
+    for (let i = 0; i < updates; i++) {
+      w.message({ type: 'update', msg_id: i + 2, projection: 'g', event: userEvent(i, i) });
+    }
+  },
+  rebuild: rebuildGenerator(SIZES.rebuild),
+  'rebuild-1m': rebuildGenerator(SIZES.rebuild1m),
+  startup: (w) => {
+    w.message({ type: 'create', msg_id: 1, name: 's', initial_state: [] });
+  },
+} satisfies Record<string, Generator>;
+
+export type WorkloadName = keyof typeof GENERATORS;
+
+export interface WorkloadFile {
+  path: string;
+  /** Number of request lines, i.e. the number of replies a node must write. */
+  lines: number;
+  bytes: number;
+}
+
+/** Returns the workload's input file, generating it unless a valid cached copy exists. */
+export function prepareWorkload(name: WorkloadName, scale: number, dir: string): WorkloadFile {
+  mkdirSync(dir, { recursive: true });
+  const generate: Generator = GENERATORS[name];
+  const path = join(dir, scale === 1 ? `${name}.jsonl` : `${name}.x${scale}.jsonl`);
+  const metaPath = `${path}.meta.json`;
+  // Hash the generator's own source so editing a generator invalidates its cache.
+  const key = createHash('sha256')
+    .update(`${generate.toString()}\n${JSON.stringify(SIZES)}\n${scale}`)
+    .digest('hex');
+
+  if (existsSync(path) && existsSync(metaPath)) {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as WorkloadFile & { key: string };
+    if (meta.key === key && statSync(path).size === meta.bytes) return { path, lines: meta.lines, bytes: meta.bytes };
+  }
+
+  const fd = openSync(path, 'w');
+  const writer = new LineWriter(fd);
+  try {
+    generate(writer, scale);
+    writer.flush();
+  } finally {
+    closeSync(fd);
+  }
+  const file = { path, lines: writer.lines, bytes: writer.bytes };
+  writeFileSync(metaPath, JSON.stringify({ ...file, key }));
+  return file;
+}
