@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Body, Message, ReplyBody } from '../maelstrom/envelope.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import type { Node } from '../maelstrom/node.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OPS } from '../projections/ops.js';
 import { isJsonObject } from '../json/value.js';
 import { defineHandler } from './registry.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineHandler } from './registry.js';
 import { event, expectedVersion, projectionName } from './schemas.js';
 

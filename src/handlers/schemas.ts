@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExactNumber } from '../json/exact-number.js';
 import type { EventId, ProjectionEvent } from '../projections/projection.js';
 

@@ -10,7 +10,8 @@ import { ExactNumber, canonicalDecimal } from './exact-number.js';
  * stay within about 1e±115). False alarms (digits in strings, "1.0000000000000000")
  * only cost speed.
  */
-const MAY_BE_INEXACT = /\d[\d.]{15}|[eE][+-]?\d{3}/;
+// Both alternatives start at a digit (an exponent always follows one), which the regex engine checks first.
+const MAY_BE_INEXACT = /\d(?:[\d.]{15}|[eE][+-]?\d{3})/;
 
 /** A string body that cannot be returned as it stands: it has escapes or (invalid) raw control characters. */
 const NEEDS_DECODING = /[\\\u0000-\u001f]/;
@@ -31,31 +32,6 @@ export function parseJson(text: string): unknown {
 /** The exact parser itself (exported for tests). */
 export function parseJsonExact(text: string): unknown {
   return new ExactParser(text).parse();
-}
-
-/**
- * Deepest nesting of arrays/objects in a JSON text. Brackets inside strings do
- * not count. Works on any text, even invalid JSON, with no recursion.
- */
-export function nestingDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // Skip to the closing quote; a backslash makes the next character literal.
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 0x5c) i++;
-        else if (s === 0x22) break;
-      }
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) max = depth;
-    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
-      depth--;
-    }
-  }
-  return max;
 }
 
 /**

@@ -28,6 +28,21 @@ export function jsonTypeOf(value: unknown): string {
 }
 
 /**
+ * True if `value` nests arrays and objects more than `limit` levels deep (a bare
+ * array is one level). Recursion stops at the limit, so it is safe on any depth.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null || value instanceof ExactNumber) return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (const element of value) if (nestsDeeperThan(element, limit - 1)) return true;
+    return false;
+  }
+  for (const key in value) if (nestsDeeperThan((value as JsonObject)[key], limit - 1)) return true;
+  return false;
+}
+
+/**
  * Already-serialized JSON, written out as-is. Parts let a large cached Buffer go to
  * the output without being copied.
  */

@@ -1,18 +1,23 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { isJsonObject, type JsonObject } from '../json/value.js';
 
-/** A Maelstrom message: `{"src", "dest", "body": {"type", "msg_id"?, ...}}`. */
+/** A Maelstrom message: `{"src", "dest", "body": {...}}`. The body is checked apart. */
 export const envelopeSchema = z.object({
   src: z.string(),
   dest: z.string(),
-  body: z.looseObject({
-    type: z.string(),
-    msg_id: z.int().optional(),
-    in_reply_to: z.unknown().optional(),
-  }),
+  // Checked, not copied: each handler parses the body with its own schema.
+  body: z.custom<JsonObject>(isJsonObject, { error: 'must be an object' }),
 });
 
-export type Message = z.output<typeof envelopeSchema>;
-export type Body = Message['body'];
+/** The body fields the node itself reads: `{"type", "msg_id"?, "in_reply_to"?}`. */
+export const bodyHeaderSchema = z.object({
+  type: z.string(),
+  msg_id: z.int().optional(),
+  in_reply_to: z.unknown().optional(),
+});
+
+export type Body = z.output<typeof bodyHeaderSchema> & JsonObject;
+export type Message = Omit<z.output<typeof envelopeSchema>, 'body'> & { readonly body: Body };
 
 /** What a handler answers with; `in_reply_to` is added by the node. */
 export interface ReplyBody {

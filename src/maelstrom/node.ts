@@ -1,10 +1,10 @@
 import type { Readable, Writable } from 'node:stream';
-import { z } from 'zod';
-import { nestingDepth, parseJson } from '../json/parse.js';
+import * as z from 'zod';
+import { parseJson } from '../json/parse.js';
 import { stringifyJson } from '../json/stringify.js';
-import { isJsonObject, JsonFragment } from '../json/value.js';
+import { isJsonObject, JsonFragment, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { LineSplitter } from '../lines/line-splitter.js';
-import { envelopeSchema, isAnswerable, type Body, type Message, type ReplyBody } from './envelope.js';
+import { bodyHeaderSchema, envelopeSchema, isAnswerable, type Body, type Message, type ReplyBody } from './envelope.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { BatchedWriter } from './output.js';
 import { describeIssues, issuesWithInput, parseRequest } from './validate.js';
@@ -35,7 +35,7 @@ const initSchema = z.object({
 interface RawEnvelope {
   readonly src: string;
   readonly dest?: unknown;
-  readonly body: Record<string, unknown>;
+  readonly body: JsonObject;
 }
 
 interface PendingRpc {
@@ -147,37 +147,40 @@ export class Node {
       return;
     }
     const envelope = envelopeSchema.safeParse(parsed);
-    if (envelope.success) {
-      this.receiveMessage(envelope.data, line, lineNumber);
+    if (!envelope.success) {
+      const issues = issuesWithInput(envelopeSchema, parsed);
+      if (isAnswerable(issues.issues)) this.refuse(parsed as RawEnvelope, line, describeIssues(issues));
+      else this.unanswerable(lineNumber, `cannot answer: ${describeIssues(issues)}`, line);
       return;
     }
-    const issues = issuesWithInput(envelopeSchema, parsed);
-    if (!isAnswerable(issues.issues)) {
-      this.unanswerable(lineNumber, `cannot answer: ${describeIssues(issues)}`, line);
+    const { body } = envelope.data;
+    if (!bodyHeaderSchema.safeParse(body).success) {
+      this.refuse(envelope.data, line, describeIssues(issuesWithInput(bodyHeaderSchema, body), 'body'));
       return;
     }
-    const raw = parsed as RawEnvelope;
-    const tooDeep = nestingError(line, MAX_NESTING);
-    // A msg_id that is an object or array may be what nests too deep, so it is not echoed.
-    if (tooDeep) this.answerMalformed(raw, tooDeep, isJsonObject(raw.body.msg_id) || Array.isArray(raw.body.msg_id) ? undefined : raw.body.msg_id);
-    else this.answerMalformed(raw, describeIssues(issues), raw.body.msg_id);
+    // The header schema has just checked the fields that make the body a Body.
+    this.receiveMessage(envelope.data as Message, line, lineNumber);
   }
 
   private receiveMessage(message: Message, line: string, lineNumber: number): void {
     const isReply = message.body.in_reply_to !== undefined;
     // Checked before any part of the message is echoed or logged: writing a deeper value overflows the stack.
     // A peer wraps a client's request in one more level to forward it.
-    const tooDeep = nestingError(line, this.nodeIds.includes(message.src) ? MAX_NESTING + 1 : MAX_NESTING);
+    const tooDeep = nestingError(line, message, this.nodeIds.includes(message.src) ? MAX_NESTING + 1 : MAX_NESTING);
     if (tooDeep && isReply) this.options.log(`line ${lineNumber}: dropped reply from ${message.src}: ${tooDeep}`);
     else if (tooDeep) this.reply(message, errorBody(ErrorCode.malformedRequest, tooDeep));
     else if (isReply) this.settleRpc(message, lineNumber);
     else this.dispatch(message);
   }
 
-  /** Error 12 for a message that has a string `src` and an object `body`, but is not a valid request. */
-  private answerMalformed(raw: RawEnvelope, text: string, inReplyTo: unknown): void {
+  /** Error 12 for a message with a string `src` and an object `body` that is not a valid request. */
+  private refuse(raw: RawEnvelope, line: string, text: string): void {
+    const tooDeep = nestingError(line, raw, MAX_NESTING);
+    const msgId = raw.body.msg_id;
+    // A msg_id that is an object or array may be what nests too deep, so it is not echoed.
+    const inReplyTo = tooDeep && (isJsonObject(msgId) || Array.isArray(msgId)) ? undefined : msgId;
     const from = this.id ?? (typeof raw.dest === 'string' ? raw.dest : '');
-    this.write(from, raw.src, errorBody(ErrorCode.malformedRequest, text), inReplyTo);
+    this.write(from, raw.src, errorBody(ErrorCode.malformedRequest, tooDeep ?? text), inReplyTo);
   }
 
   private dispatch(request: Message): void {
@@ -270,11 +273,10 @@ function valueJson(value: unknown): string {
   return typeof value === 'number' ? String(value) : stringifyJson(value);
 }
 
-/** Why a line nests too deep to handle, if it does; only long lines can. */
-function nestingError(line: string, limit: number): string | undefined {
-  if (line.length <= limit) return undefined;
-  const depth = nestingDepth(line);
-  return depth > limit ? `message nests ${depth} levels deep; the limit is ${limit}` : undefined;
+/** Why a message nests too deep to handle, if it does; each level takes a character, so only long lines can. */
+function nestingError(line: string, message: unknown, limit: number): string | undefined {
+  if (line.length <= limit || !nestsDeeperThan(message, limit)) return undefined;
+  return `message nests deeper than ${limit} levels`;
 }
 
 export function errorBody(code: ErrorCode, text: string): ReplyBody {

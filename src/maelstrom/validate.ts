@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ExactNumber } from '../json/exact-number.js';
 import { jsonTypeOf } from '../json/value.js';
 import { ErrorCode, RpcError } from './errors.js';

@@ -3,7 +3,7 @@ import { parseJson } from '../json/parse.js';
 import { stringifyJson } from '../json/stringify.js';
 import type { JsonFragment } from '../json/value.js';
 import { invalidEvent, ProjectionError } from './errors.js';
-import { keyOf } from './keys.js';
+import { JsonKeyMap } from './keys.js';
 import type { Op } from './ops.js';
 import { stateFor, type ProjectionState } from './state.js';
 
@@ -30,8 +30,8 @@ export const DEFAULT_OPTIONS: ProjectionOptions = { key: 'id', handlers: new Map
 export class Projection {
   private currentVersion = 0;
   private state: ProjectionState;
-  /** keyOf(event_id) of every event applied since the last rebuild. */
-  private appliedIds = new Set<string>();
+  /** The event_id of every event applied since the last rebuild. */
+  private appliedIds = new JsonKeyMap<true>();
   /** The initial state as JSON: parsing it again gives a fresh deep copy for each rebuild. */
   private readonly initialJson: string;
 
@@ -58,11 +58,11 @@ export class Projection {
    * write that did happen is answered as a duplicate, not as a conflict.
    */
   update(event: ProjectionEvent, expectedVersion?: number): boolean {
-    const id = event.event_id === undefined ? undefined : keyOf(event.event_id);
+    const id = event.event_id;
     if (id !== undefined && this.appliedIds.has(id)) return false;
     this.checkVersion(expectedVersion);
     this.state = this.apply(this.state, event);
-    if (id !== undefined) this.appliedIds.add(id);
+    if (id !== undefined) this.appliedIds.set(id, true);
     this.currentVersion++;
     return true;
   }
@@ -75,14 +75,13 @@ export class Projection {
   rebuild(events: readonly ProjectionEvent[], expectedVersion?: number): number {
     this.checkVersion(expectedVersion);
     let state = this.initialState();
-    const ids = new Set<string>();
+    const ids = new JsonKeyMap<true>();
     let applied = 0;
     for (let index = 0; index < events.length; index++) {
       const event = events[index] as ProjectionEvent;
       if (event.event_id !== undefined) {
-        const id = keyOf(event.event_id);
-        if (ids.has(id)) continue;
-        ids.add(id);
+        if (ids.has(event.event_id)) continue;
+        ids.set(event.event_id, true);
       }
       try {
         state = this.apply(state, event);

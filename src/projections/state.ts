@@ -2,7 +2,7 @@ import { isJsonObject, jsonTypeOf, JsonFragment, setOwn, type JsonObject } from 
 import { stringifyJson } from '../json/stringify.js';
 import { ArrayBytes } from './array-bytes.js';
 import { invalidEvent } from './errors.js';
-import { keyOf } from './keys.js';
+import { JsonKeyMap } from './keys.js';
 
 /**
  * A projection's state. Each operation either refuses the event by throwing before it
@@ -34,7 +34,7 @@ const COMPACT_MIN_HOLES = 64;
 
 /**
  * An array state. Elements that are objects carrying the key are indexed by
- * `keyOf(key value)`, so upsert and remove are O(1). Removal leaves a hole in its
+ * their key's value, so upsert and remove are O(1). Removal leaves a hole in its
  * slot, so the positions in the index stay valid until a compaction renumbers them.
  */
 class ArrayState implements ProjectionState {
@@ -43,9 +43,9 @@ class ArrayState implements ProjectionState {
   private slotJson: (string | undefined)[] = [];
   private holes = 0;
   /** The first slot with each key. */
-  private firstSlot = new Map<string, number>();
+  private firstSlot = new JsonKeyMap<number>();
   /** Further slots with a key, ascending: only `append` and initial states make them. */
-  private laterSlots = new Map<string, number[]>();
+  private laterSlots = new JsonKeyMap<number[]>();
   private bytes: ArrayBytes | undefined;
 
   constructor(
@@ -71,7 +71,7 @@ class ArrayState implements ProjectionState {
     if (!isJsonObject(data) || !Object.hasOwn(data, this.key)) {
       throw invalidEvent(`remove needs event_data to be an object with the key "${this.key}"`);
     }
-    const name = keyOf(data[this.key]);
+    const name = data[this.key];
     const slot = this.firstSlot.get(name);
     if (slot === undefined) return this;
     const later = this.laterSlots.get(name);
@@ -105,7 +105,7 @@ class ArrayState implements ProjectionState {
 
   private index(element: unknown, slot: number): void {
     if (!isJsonObject(element) || !Object.hasOwn(element, this.key)) return;
-    const name = keyOf(element[this.key]);
+    const name = element[this.key];
     if (!this.firstSlot.has(name)) {
       this.firstSlot.set(name, slot);
       return;
@@ -118,7 +118,7 @@ class ArrayState implements ProjectionState {
   /** The slot an upsert of `data` lands in, if `data` carries a known key. */
   private slotOf(data: unknown): number | undefined {
     if (!isJsonObject(data) || !Object.hasOwn(data, this.key)) return undefined;
-    return this.firstSlot.get(keyOf(data[this.key]));
+    return this.firstSlot.get(data[this.key]);
   }
 
   /** A slot changed in place: its JSON and the array's bytes are stale. */

@@ -310,13 +310,13 @@ const CASES: readonly Case[] = [
   {
     name: 'event_data nested 200,000 levels deep',
     line: request(`{"type":"update","msg_id":#,"projection":"deep","event":{"event_type":"E","event_data":${nested(200_000)}}}`),
-    expect: error(12, 'message nests 200003 levels deep; the limit is 1000'),
+    expect: error(12, 'message nests deeper than 1000 levels'),
   },
   { name: 'the refused deep update created nothing', line: request('{"type":"read","msg_id":#,"projection":"deep"}'), expect: error(20) },
   {
     name: 'initial_state of objects nested 200,000 levels deep',
     line: request(`{"type":"create","msg_id":#,"name":"deep","initial_state":${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}}`),
-    expect: error(12, /^message nests 200002 levels deep/),
+    expect: error(12, 'message nests deeper than 1000 levels'),
   },
   { name: 'a msg_id nested 200,000 levels deep is not echoed', line: request(`{"type":"list","msg_id":${nested(200_000)}}`), expect: error(12, /^message nests /, null) },
   { name: 'a type nested 200,000 levels deep', line: request(`{"type":${nested(200_000)},"msg_id":#}`), expect: error(12, /^message nests /) },

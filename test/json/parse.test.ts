@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ExactNumber, canonicalDecimal } from '../../src/json/exact-number.js';
-import { nestingDepth, parseJson, parseJsonExact } from '../../src/json/parse.js';
+import { parseJson, parseJsonExact } from '../../src/json/parse.js';
 
 /** Deep equality that also checks key order and tells -0 from 0. */
 function expectSameJson(actual: unknown, expected: unknown): void {
@@ -141,7 +141,6 @@ describe('parseJsonExact objects and strings', () => {
   it('parses 200,000 nested arrays without recursion', () => {
     const depth = 200_000;
     const text = '['.repeat(depth) + ']'.repeat(depth);
-    expect(nestingDepth(text)).toBe(depth);
     let level = parseJsonExact(text) as unknown[];
     let seen = 1;
     while (level.length === 1) {
@@ -155,7 +154,6 @@ describe('parseJsonExact objects and strings', () => {
   it('parses 200,000 nested objects without recursion', () => {
     const depth = 200_000;
     const text = '{"a":'.repeat(depth) + '12345678901234567890' + '}'.repeat(depth);
-    expect(nestingDepth(text)).toBe(depth);
     let level = parseJson(text);
     let seen = 0;
     while (level !== null && typeof level === 'object' && 'a' in level) {
@@ -190,23 +188,6 @@ describe('parseJsonExact errors', () => {
     ['[\u0001]', 'Unexpected token U+0001 in JSON at position 1'],
   ])('names what and where for %j', (text, message) => {
     expect(() => parseJsonExact(text)).toThrow(new SyntaxError(message));
-  });
-});
-
-describe('nestingDepth', () => {
-  it.each([
-    ['', 0],
-    ['1', 0],
-    ['[]', 1],
-    ['{"a":[1,{"b":[]}]}', 4],
-    ['[[]][[[]]]', 3],
-    ['{"a":"[[\\"{{"}', 1],
-    ['["\\\\",["x"]]', 2],
-    ['"[[[', 0],
-    [']]][[', 2],
-    ['[{]', 2],
-  ])('of %j is %d', (text, depth) => {
-    expect(nestingDepth(text)).toBe(depth);
   });
 });
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { ExactNumber, canonicalDecimal } from '../../src/json/exact-number.js';
 import { parseJson } from '../../src/json/parse.js';
 import { stringifyJson } from '../../src/json/stringify.js';
+import { nestsDeeperThan } from '../../src/json/value.js';
 
 /** Replaces numbers by ExactNumbers of their own JavaScript text wherever `pick` says so. */
 function withExactNumbers(value: unknown, pick: () => boolean): unknown {
@@ -102,5 +103,27 @@ describe('stringifyJson (properties)', () => {
     expect(parseJson('1000000000000000000000')).toBeInstanceOf(ExactNumber);
     expect(stringifyJson(parseJson('1000000000000000000000'))).toBe('1000000000000000000000');
     expect(stringifyJson(parseJson('1e21'))).toBe('1e+21');
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  it.each([
+    [1, 0, false],
+    [[], 0, true],
+    [[], 1, false],
+    [{ a: [1, { b: [] }] }, 3, true],
+    [{ a: [1, { b: [] }] }, 4, false],
+    [[[], [[[]]]], 3, true],
+    [{ n: parseJson('1e400') }, 1, false],
+  ])('%j deeper than %d: %s', (value, limit, expected) => {
+    expect(nestsDeeperThan(value, limit)).toBe(expected);
+  });
+
+  it('stops at the limit on a value nested 200,000 levels deep', () => {
+    const deep = parseJson('['.repeat(200_000) + ']'.repeat(200_000));
+    expect(nestsDeeperThan(deep, 1000)).toBe(true);
+    const exactly1000 = parseJson('['.repeat(1000) + ']'.repeat(1000));
+    expect(nestsDeeperThan(exactly1000, 1000)).toBe(false);
+    expect(nestsDeeperThan([exactly1000], 1000)).toBe(true);
   });
 });
