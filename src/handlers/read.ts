@@ -8,6 +8,6 @@ export const read = defineHandler({
   schema: z.object({ projection: projectionName }),
   run(store, request) {
     const projection = store.read(request.projection);
-    return { type: 'read_ok', projection: projection.name, version: projection.version, state: projection.stateJson() };
+    return { type: 'read_ok', projection: projection.name, version: projection.version, state: projection.stateValue() };
   },
 });

@@ -16,7 +16,7 @@ export const update = defineHandler({
       type: 'projection_updated',
       projection: projection.name,
       version: projection.version,
-      state: projection.stateJson(),
+      state: projection.stateValue(),
       duplicate: duplicate ? true : undefined,
     };
   },

@@ -1,7 +1,6 @@
 import type { ExactNumber } from '../json/exact-number.js';
 import { parseJson } from '../json/parse.js';
 import { stringifyJson } from '../json/stringify.js';
-import type { JsonFragment } from '../json/value.js';
 import { invalidEvent, ProjectionError } from './errors.js';
 import { JsonKeyMap } from './keys.js';
 import type { Op } from './ops.js';
@@ -48,8 +47,9 @@ export class Projection {
     return this.currentVersion;
   }
 
-  stateJson(): JsonFragment {
-    return this.state.toJson();
+  /** The state, to be serialized at once and not changed (see ProjectionState.serializable). */
+  stateValue(): unknown {
+    return this.state.serializable();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { isJsonObject, jsonTypeOf, JsonFragment, setOwn, type JsonObject } from '../json/value.js';
+import { isJsonObject, jsonTypeOf, setOwn, type JsonObject } from '../json/value.js';
 import { stringifyJson } from '../json/stringify.js';
 import { ArrayBytes } from './array-bytes.js';
 import { invalidEvent } from './errors.js';
@@ -12,8 +12,11 @@ export interface ProjectionState {
   merge(data: unknown): ProjectionState;
   append(data: unknown): ProjectionState;
   remove(data: unknown): ProjectionState;
-  /** The state as JSON text; cached between changes. */
-  toJson(): JsonFragment;
+  /**
+   * The state, to be serialized at once and not changed: the value itself, or for a
+   * large array a JsonFragment of its cached JSON, so a reply need not serialize it again.
+   */
+  serializable(): unknown;
 }
 
 /** The state that holds `value`, which it takes ownership of. */
@@ -24,11 +27,12 @@ export function stateFor(value: unknown, key: string): ProjectionState {
 }
 
 function mergeInto(target: JsonObject, data: JsonObject): void {
-  for (const name of Object.keys(data)) setOwn(target, name, data[name]);
+  // for-in sees only own keys here: parsed JSON objects inherit nothing enumerable.
+  for (const name in data) setOwn(target, name, data[name]);
 }
 
-/** Arrays with at least this much JSON keep it as growing bytes instead of a string. */
-const BYTES_MIN_LENGTH = 16 * 1024;
+/** Arrays with at least this many elements keep their JSON as growing bytes. */
+const BYTES_MIN_ELEMENTS = 32;
 /** Compact removed slots away once they outnumber the live ones by this floor. */
 const COMPACT_MIN_HOLES = 64;
 
@@ -86,11 +90,13 @@ class ArrayState implements ProjectionState {
     return this;
   }
 
-  toJson(): JsonFragment {
+  serializable(): unknown {
     if (this.bytes) return this.bytes.fragment();
-    const open = this.openJson();
-    if (open.length < BYTES_MIN_LENGTH) return new JsonFragment([`${open}]`]);
-    this.bytes = new ArrayBytes(open, this.slots.length === this.holes);
+    if (this.slots.length - this.holes < BYTES_MIN_ELEMENTS) {
+      if (this.holes > 0) this.compact();
+      return this.slots;
+    }
+    this.bytes = new ArrayBytes(this.openJson(), this.slots.length === this.holes);
     return this.bytes.fragment();
   }
 
@@ -163,8 +169,6 @@ class ArrayState implements ProjectionState {
 
 /** An object state: merges are shallow, later keys overwrite earlier ones. */
 class ObjectState implements ProjectionState {
-  private json: string | undefined;
-
   constructor(private readonly object: JsonObject) {}
 
   merge(data: unknown): ProjectionState {
@@ -172,7 +176,6 @@ class ObjectState implements ProjectionState {
       throw invalidEvent(`merge into an object state needs event_data to be an object, got ${jsonTypeOf(data)}`);
     }
     mergeInto(this.object, data);
-    this.json = undefined;
     return this;
   }
 
@@ -184,12 +187,11 @@ class ObjectState implements ProjectionState {
   remove(data: unknown): ProjectionState {
     const names = keyNames(data);
     for (const name of names) delete this.object[name];
-    this.json = undefined;
     return this;
   }
 
-  toJson(): JsonFragment {
-    return new JsonFragment([(this.json ??= stringifyJson(this.object))]);
+  serializable(): unknown {
+    return this.object;
   }
 
 }
@@ -222,7 +224,7 @@ class ScalarState implements ProjectionState {
     throw invalidEvent(`remove needs an array or object state, but the state is ${jsonTypeOf(this.scalar)}`);
   }
 
-  toJson(): JsonFragment {
-    return new JsonFragment([stringifyJson(this.scalar)]);
+  serializable(): unknown {
+    return this.scalar;
   }
 }

@@ -36,18 +36,12 @@ export class ProjectionStore {
 
   /** Applies one event. An unknown projection is created from [] first. */
   update(name: string, event: ProjectionEvent, expectedVersion?: number): UpdateResult {
-    const projection = this.writable(name);
-    const duplicate = !projection.update(event, expectedVersion);
-    this.projections.set(name, projection);
-    return { projection, duplicate };
+    return this.write(name, (projection) => ({ projection, duplicate: !projection.update(event, expectedVersion) }));
   }
 
   /** Replays `events` from the initial state. An unknown projection is created from [] first. */
   rebuild(name: string, events: readonly ProjectionEvent[], expectedVersion?: number): RebuildResult {
-    const projection = this.writable(name);
-    const eventsProcessed = projection.rebuild(events, expectedVersion);
-    this.projections.set(name, projection);
-    return { projection, eventsProcessed };
+    return this.write(name, (projection) => ({ projection, eventsProcessed: projection.rebuild(events, expectedVersion) }));
   }
 
   read(name: string): Projection {
@@ -64,9 +58,14 @@ export class ProjectionStore {
     if (!this.projections.delete(name)) throw notFound(name);
   }
 
-  /** The projection a write goes to: a new one joins the store only once the write succeeds. */
-  private writable(name: string): Projection {
-    return this.projections.get(name) ?? new Projection(name, [], DEFAULT_OPTIONS);
+  /** Runs a write on the named projection; a new one, made from [], joins the store only if the write succeeds. */
+  private write<Result>(name: string, change: (projection: Projection) => Result): Result {
+    const existing = this.projections.get(name);
+    if (existing) return change(existing);
+    const created = new Projection(name, [], DEFAULT_OPTIONS);
+    const result = change(created);
+    this.projections.set(name, created);
+    return result;
   }
 }
 

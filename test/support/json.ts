@@ -1,12 +1,14 @@
 import { parseJson } from '../../src/json/parse.js';
-import type { JsonFragment } from '../../src/json/value.js';
+import { stringifyJson } from '../../src/json/stringify.js';
+import { JsonFragment } from '../../src/json/value.js';
 
-/** The text of a serialized fragment, however its parts are held. */
-export function fragmentText(fragment: JsonFragment): string {
-  return fragment.parts.map((part) => (typeof part === 'string' ? part : part.toString('utf8'))).join('');
+/** The JSON text of a state as a reply would carry it: a value, or the parts of its cached JSON. */
+export function stateText(state: unknown): string {
+  if (!(state instanceof JsonFragment)) return stringifyJson(state);
+  return state.parts.map((part) => (typeof part === 'string' ? part : part.toString('utf8'))).join('');
 }
 
-/** The value of a serialized fragment. */
-export function fragmentValue(fragment: JsonFragment): unknown {
-  return parseJson(fragmentText(fragment));
+/** The value a reply's state would parse back to. */
+export function stateValue(state: unknown): unknown {
+  return parseJson(stateText(state));
 }
