@@ -1,15 +1,11 @@
 import * as z from 'zod';
 import { defineHandler } from './registry.js';
-import { event, expectedVersion, projectionName } from './schemas.js';
+import { event, writeTarget } from './schemas.js';
 
 export const rebuild = defineHandler({
   type: 'rebuild',
   projectionField: 'projection',
-  schema: z.object({
-    projection: projectionName,
-    events: z.array(event),
-    expected_version: expectedVersion.optional(),
-  }),
+  schema: z.object({ ...writeTarget, events: z.array(event) }),
   run(store, request) {
     const { projection, eventsProcessed } = store.rebuild(request.projection, request.events, request.expected_version);
     return {

@@ -19,4 +19,10 @@ export const event = z.object({
   event_id: eventId.optional(),
 }) satisfies z.ZodType<ProjectionEvent>;
 
-export const expectedVersion = z.int().min(0, { error: 'must be a non-negative integer' });
+const expectedVersion = z.int().min(0, { error: 'must be a non-negative integer' });
+
+/** The fields every write (update, rebuild) carries: its projection, and an optional version check. */
+export const writeTarget = {
+  projection: projectionName,
+  expected_version: expectedVersion.optional(),
+};

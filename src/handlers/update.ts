@@ -1,15 +1,11 @@
 import * as z from 'zod';
 import { defineHandler } from './registry.js';
-import { event, expectedVersion, projectionName } from './schemas.js';
+import { event, writeTarget } from './schemas.js';
 
 export const update = defineHandler({
   type: 'update',
   projectionField: 'projection',
-  schema: z.object({
-    projection: projectionName,
-    event,
-    expected_version: expectedVersion.optional(),
-  }),
+  schema: z.object({ ...writeTarget, event }),
   run(store, request) {
     const { projection, duplicate } = store.update(request.projection, request.event, request.expected_version);
     return {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../src/lines/line-splitter.js';
+import { cut } from '../support/chunks.js';
 
 interface Split {
   lines: [number, string][];
@@ -17,19 +18,6 @@ function split(chunks: readonly Buffer[], maxLineBytes = 1 << 20): Split {
   for (const chunk of chunks) splitter.push(chunk);
   splitter.end();
   return result;
-}
-
-/** Cuts `bytes` at the given offsets. */
-function cut(bytes: Buffer, offsets: readonly number[]): Buffer[] {
-  const points = [...new Set(offsets.map((offset) => offset % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const point of points) {
-    chunks.push(bytes.subarray(from, point));
-    from = point;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
 }
 
 describe('LineSplitter', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_NESTING, Node } from '../../src/maelstrom/node.js';
 import { OPS } from '../../src/projections/ops.js';
 import { serveProjections } from '../../src/serve.js';
+import { cut } from '../support/chunks.js';
 
 /** Marks a field to leave out of the generated object. */
 const MISSING = Symbol('missing');
@@ -159,19 +160,6 @@ async function serve(chunks: readonly Buffer[]): Promise<{ out: string[]; logs: 
   await ended;
   expect(text === '' || text.endsWith('\n')).toBe(true);
   return { out: text === '' ? [] : text.slice(0, -1).split('\n'), logs };
-}
-
-/** Cuts `bytes` at the given offsets, so lines arrive split anywhere. */
-function cut(bytes: Buffer, offsets: readonly number[]): Buffer[] {
-  const points = [...new Set(offsets.map((offset) => offset % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const point of points) {
-    chunks.push(bytes.subarray(from, point));
-    from = point;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
 }
 
 describe('the protocol layer on random and mutated input', () => {
