@@ -77,13 +77,11 @@ export class Node {
 
   /** Reads input to its end, then waits for every reply to be written. */
   async run(): Promise<void> {
+    const maxLineBytes = this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     const splitter = new LineSplitter(
-      this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      maxLineBytes,
       (line, lineNumber) => this.receive(line, lineNumber),
-      (lineNumber) =>
-        this.options.log(
-          `line ${lineNumber}: longer than --max-line-bytes (${this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES}); dropped`,
-        ),
+      (lineNumber) => this.options.log(`line ${lineNumber}: longer than --max-line-bytes (${maxLineBytes}); dropped`),
     );
     for await (const chunk of this.options.input) {
       splitter.push(chunk as Buffer);
@@ -97,11 +95,6 @@ export class Node {
   /** RPCs sent and neither answered nor timed out yet. */
   get pendingRpcCount(): number {
     return this.pendingRpcs.size;
-  }
-
-  /** Writes whatever is batched now; for shutdown. */
-  flush(): void {
-    this.output.flush();
   }
 
   /**
