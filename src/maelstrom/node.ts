@@ -83,9 +83,14 @@ export class Node {
       (line, lineNumber) => this.receive(line, lineNumber),
       (lineNumber) => this.options.log(`line ${lineNumber}: longer than --max-line-bytes (${maxLineBytes}); dropped`),
     );
-    for await (const chunk of this.options.input) {
-      splitter.push(chunk as Buffer);
-      await this.output.drained();
+    try {
+      for await (const chunk of this.options.input) {
+        splitter.push(chunk as Buffer);
+        await this.output.drained();
+      }
+    } catch (error) {
+      // Nothing more can be read, so the input has ended; what was read is still answered.
+      this.options.log(`cannot read input any further (${(error as Error).message}); treating it as its end`);
     }
     splitter.end();
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);

@@ -446,3 +446,21 @@ describe('backpressure', () => {
     );
   });
 });
+
+describe('a failing input stream', () => {
+  it('is treated as the end of input: what was read is answered, and one line is logged', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const logs: string[] = [];
+    const node = new Node({ input, output, log: (line) => logs.push(line) });
+    const lines = new Lines(output);
+    const running = node.run();
+    input.write('{"src":"c1","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}}\n');
+    await lines.waitFor(1);
+    input.destroy(new Error('EIO: i/o error, read'));
+    await running;
+    output.end();
+    expect(await lines.all()).toEqual(['{"src":"n1","dest":"c1","body":{"type":"init_ok","in_reply_to":1}}']);
+    expect(logs).toEqual(['cannot read input any further (EIO: i/o error, read); treating it as its end']);
+  });
+});
