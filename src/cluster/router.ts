@@ -39,20 +39,21 @@ export function serveCluster(
     }
   };
 
-  const listEverywhere = async (request: Message): Promise<ReplyBody> => {
-    const local = runHandler(byType.get('list') as RequestHandler, store, request.body);
+  /** A request about no one projection (list) is asked of every node; the projections they name are merged. */
+  const askEveryNode = async (handler: RequestHandler, request: Message): Promise<ReplyBody> => {
+    const local = runHandler(handler, store, request.body);
     const parts = await Promise.all(
       node.nodeIds.map((nodeId) => (nodeId === node.id ? local : forward(nodeId, request))),
     );
-    const failed = parts.find((part) => part.type !== 'list_ok');
+    const failed = parts.find((part) => part.type !== local.type);
     if (failed) return failed;
-    return { type: 'list_ok', projections: parts.flatMap((part) => part.projections as unknown[]) };
+    return { type: local.type, projections: parts.flatMap((part) => part.projections as unknown[]) };
   };
 
   for (const handler of handlers) {
     node.handle(handler.type, (request) => {
       if (!isClustered()) return runHandler(handler, store, request.body);
-      if (handler.projectionField === undefined) return listEverywhere(request);
+      if (handler.projectionField === undefined) return askEveryNode(handler, request);
       const name = request.body[handler.projectionField];
       // A request without a usable name is answered here, with the validation error.
       const owner = typeof name === 'string' ? ownerOf(name, node.nodeIds) : node.id;

@@ -33,7 +33,7 @@ function mergeInto(target: JsonObject, data: JsonObject): void {
 
 /** Arrays with at least this many elements keep their JSON as growing bytes. */
 const BYTES_MIN_ELEMENTS = 32;
-/** Compact removed slots away once they outnumber the live ones by this floor. */
+/** Holes are compacted away once there are at least this many and they outnumber the live elements. */
 const COMPACT_MIN_HOLES = 64;
 
 /**
