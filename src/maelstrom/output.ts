@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 
 /** A batch this long goes out at once: short-lived strings stay cheap for the garbage collector. */
-const FLUSH_LENGTH = 64 * 1024;
+const FLUSH_LENGTH = 16 * 1024;
 
 /**
  * Gathers what is written in one turn of the event loop (up to FLUSH_LENGTH) and
