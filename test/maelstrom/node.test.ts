@@ -464,3 +464,18 @@ describe('a failing input stream', () => {
     expect(logs).toEqual(['cannot read input any further (EIO: i/o error, read); treating it as its end']);
   });
 });
+
+describe('a request without dest', () => {
+  it('gets error 12 from "" before init, and from the node id after it', async () => {
+    const { out } = await exchange([
+      '{"src":"c1","body":{"type":"echo","msg_id":1}}',
+      '{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}}',
+      '{"src":"c1","body":{"type":"echo","msg_id":2}}',
+    ], withEcho);
+    expect(out).toEqual([
+      '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"dest is required"}}',
+      '{"src":"n1","dest":"c0","body":{"type":"init_ok","in_reply_to":1}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":2,"code":12,"text":"dest is required"}}',
+    ]);
+  });
+});
