@@ -53,7 +53,11 @@ export async function main(args: readonly string[]): Promise<number> {
     maxLineBytes: command.settings.maxLineBytes,
   });
   serveProjections(node, command.settings);
+  let stopping = false;
   const stop = (): void => {
+    // A second signal means now: a reader that never reads would otherwise keep us waiting.
+    if (stopping) process.exit(0);
+    stopping = true;
     node.stop();
     // Writes to a pipe are asynchronous on POSIX: exiting now could cut the last reply off
     // mid-line. This write's callback runs once everything before it is out.

@@ -540,6 +540,30 @@ describe('the reader going away (EPIPE)', () => {
   });
 });
 
+describe('a second signal', () => {
+  it('ends a node whose reader has stopped reading, still with exit code 0', async () => {
+    // ~10 MB of replies nobody reads: after SIGTERM the node waits for stdout to drain, so it
+    // would never exit; SIGINT (a different signal, so the two cannot merge) ends it at once.
+    const state = JSON.stringify({ pad: 'x'.repeat(10_000) });
+    const node = new NodeProcess();
+    node.writeLines([
+      message(`{"type":"create","msg_id":0,"name":"p","initial_state":${state}}`),
+      ...Array.from({ length: 1000 }, (_, i) => message(`{"type":"read","msg_id":${i + 1},"projection":"p"}`)),
+    ]);
+    await node.waitForLines(1);
+    node.child.stdout.pause();
+    // 'exit' comes while stdout is still unread; 'close' would wait for it to be read.
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      node.child.once('exit', (code, signal) => resolve([code, signal])),
+    );
+    node.child.kill('SIGTERM');
+    node.child.kill('SIGINT');
+    expect(await exited).toEqual([0, null]);
+    node.child.stdout.resume();
+    expect((await node.finished()).stderr).toBe('');
+  });
+});
+
 describe('SIGTERM during a burst', () => {
   it('exits 0 having written whole replies only, in order, for a prefix of the requests', async () => {
     // Each reply is ~10 kB, so one input chunk's replies take many pipe-fulls to drain:
