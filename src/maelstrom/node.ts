@@ -39,6 +39,8 @@ interface RawEnvelope {
 }
 
 interface PendingRpc {
+  /** Only a reply from the node the request went to settles it. */
+  readonly dest: string;
   readonly resolve: (body: Body) => void;
   readonly timer: NodeJS.Timeout;
 }
@@ -130,7 +132,7 @@ export class Node {
         this.pendingRpcs.delete(msgId);
         reject(new RpcError(ErrorCode.timeout, `${dest} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pendingRpcs.set(msgId, { resolve, timer });
+      this.pendingRpcs.set(msgId, { dest, resolve, timer });
       this.send(dest, { ...body, msg_id: msgId });
     });
   }
@@ -217,7 +219,7 @@ export class Node {
   private settleRpc(message: Message, lineNumber: number): void {
     const { in_reply_to: inReplyTo } = message.body;
     const pending = typeof inReplyTo === 'number' ? this.pendingRpcs.get(inReplyTo) : undefined;
-    if (!pending) {
+    if (pending?.dest !== message.src) {
       this.options.log(`line ${lineNumber}: dropped reply from ${message.src} to ${String(inReplyTo)}: no request is waiting for it`);
       return;
     }

@@ -359,6 +359,19 @@ describe('rpc', () => {
     expect(harness.logs).toEqual([]);
   });
 
+  it('is settled only by a reply from the node it went to', async () => {
+    const harness = start();
+    harness.send(init);
+    await harness.output.waitFor(1);
+    const answer = harness.node.rpc('n2', { type: 'ping' }, 60_000);
+    await harness.output.waitFor(2);
+    harness.send('{"src":"n3","dest":"n1","body":{"type":"pong","in_reply_to":1,"from":"n3"}}');
+    harness.send('{"src":"n2","dest":"n1","body":{"type":"pong","in_reply_to":1,"from":"n2"}}');
+    expect(await answer).toEqual({ type: 'pong', in_reply_to: 1, from: 'n2' });
+    await harness.finish();
+    expect(harness.logs).toEqual(['line 2: dropped reply from n3 to 1: no request is waiting for it']);
+  });
+
   it('rejects with error 0 on timeout, forgets the call, and drops a late reply with one log line', async () => {
     const harness = start();
     harness.send(init);
