@@ -38,6 +38,12 @@ export class ExactNumber {
     this.canonical = canonicalDecimal(text);
   }
 
+  /** The double with exactly this value, if there is one (an integer kept only for its digits). */
+  asDouble(): number | undefined {
+    const double = Number(this.text);
+    return Number.isFinite(double) && canonicalDecimal(String(double)) === this.canonical ? double : undefined;
+  }
+
   /** True iff the value is mathematically an integer: the canonical exponent is not negative. */
   get isInteger(): boolean {
     return !this.canonical.includes('e-');

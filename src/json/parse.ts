@@ -1,4 +1,4 @@
-import { ExactNumber, canonicalDecimal } from './exact-number.js';
+import { ExactNumber } from './exact-number.js';
 
 /**
  * Cheap test for "some number here may not survive a double". It is
@@ -45,7 +45,7 @@ function numberValue(lexeme: string): number | ExactNumber {
   if (!MAY_BE_INEXACT.test(lexeme)) return n;
   if (INTEGER_LEXEME.test(lexeme)) return String(n) === lexeme ? n : new ExactNumber(lexeme);
   const exact = new ExactNumber(lexeme);
-  return Number.isFinite(n) && canonicalDecimal(String(n)) === exact.canonical ? n : exact;
+  return exact.asDouble() ?? exact;
 }
 
 /** Adds a member the way JSON.parse does: a repeated key keeps its first position and takes the last value. */

@@ -1,4 +1,4 @@
-import { canonicalDecimal, ExactNumber } from '../json/exact-number.js';
+import { ExactNumber } from '../json/exact-number.js';
 import { stringifyJson } from '../json/stringify.js';
 
 type PrimitiveKey = string | number | boolean | null;
@@ -18,10 +18,7 @@ function primitiveKey(value: unknown): PrimitiveKey | typeof COMPOSITE {
       return value;
   }
   if (value === null) return null;
-  if (value instanceof ExactNumber) {
-    const double = Number(value.text);
-    if (Number.isFinite(double) && canonicalDecimal(String(double)) === value.canonical) return double;
-  }
+  if (value instanceof ExactNumber) return value.asDouble() ?? COMPOSITE;
   return COMPOSITE;
 }
 
