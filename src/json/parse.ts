@@ -13,6 +13,19 @@ import { ExactNumber } from './exact-number.js';
 // Both alternatives start at a digit (an exponent always follows one), which the regex engine checks first.
 const MAY_BE_INEXACT = /\d(?:[\d.]{15}|[eE][+-]?\d{3})/;
 
+/**
+ * Prefilters that let most texts skip MAY_BE_INEXACT, which costs ~3 ns a character.
+ * Every number it catches has one of them: 16 significant digits with at most one
+ * dot hold a run of 8 digits, and an exponent of 3 digits follows a digit. Spelled
+ * out, not \d{8}: the regex engine then skips ahead on fixed classes, ten times faster.
+ */
+const DIGIT_RUN = /\d\d\d\d\d\d\d\d/;
+const LONG_EXPONENT = /\d[eE][+-]?\d\d\d/;
+
+function mayBeInexact(text: string): boolean {
+  return (DIGIT_RUN.test(text) || LONG_EXPONENT.test(text)) && MAY_BE_INEXACT.test(text);
+}
+
 /** A string body that cannot be returned as it stands: it has escapes or (invalid) raw control characters. */
 const NEEDS_DECODING = /[\\\u0000-\u001f]/;
 
@@ -26,7 +39,7 @@ const INTEGER_LEXEME = /^-?\d+$/;
  * (message names what and where) on invalid JSON.
  */
 export function parseJson(text: string): unknown {
-  return MAY_BE_INEXACT.test(text) ? parseJsonExact(text) : JSON.parse(text);
+  return mayBeInexact(text) ? parseJsonExact(text) : JSON.parse(text);
 }
 
 /** The exact parser itself (exported for tests). */

@@ -328,6 +328,17 @@ describe('parseJsonExact against JSON.parse (properties)', () => {
     );
   });
 
+  it('reads every number lexeme as the exact parser does, whichever path the gate picks', () => {
+    const lexeme = fc.stringMatching(/^-?(0|[1-9]\d{0,24})(\.\d{1,24})?([eE][+-]?\d{1,4})?$/);
+    fc.assert(
+      fc.property(lexeme, (text) => {
+        expect(parseJson(text)).toEqual(parseJsonExact(text));
+        expect(parseJson(`{"n":[${text}],"s":"id 42"}`)).toEqual(parseJsonExact(`{"n":[${text}],"s":"id 42"}`));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('needs no exact parsing for numbers the gate lets through (15 digits, 2-digit exponent)', () => {
     const lexeme = fc
       .stringMatching(/^-?(0|[1-9]\d{0,14})(\.\d{1,14})?([eE][+-]?\d{1,2})?$/)
