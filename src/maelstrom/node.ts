@@ -4,7 +4,7 @@ import { parseJson } from '../json/parse.js';
 import { stringifyJson } from '../json/stringify.js';
 import { isJsonObject, JsonFragment, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { LineSplitter } from '../lines/line-splitter.js';
-import { bodyHeaderSchema, envelopeSchema, isAnswerable, type Body, type Message, type ReplyBody } from './envelope.js';
+import { envelopeSchema, isAnswerable, type Body, type Message, type ReplyBody } from './envelope.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { BatchedWriter } from './output.js';
 import { describeIssues, issuesWithInput, parseRequest } from './validate.js';
@@ -153,13 +153,7 @@ export class Node {
       else this.unanswerable(lineNumber, `cannot answer: ${describeIssues(issues)}`, line);
       return;
     }
-    const { body } = envelope.data;
-    if (!bodyHeaderSchema.safeParse(body).success) {
-      this.refuse(envelope.data, line, describeIssues(issuesWithInput(bodyHeaderSchema, body), 'body'));
-      return;
-    }
-    // The header schema has just checked the fields that make the body a Body.
-    this.receiveMessage(envelope.data as Message, line, lineNumber);
+    this.receiveMessage(envelope.data, line, lineNumber);
   }
 
   private receiveMessage(message: Message, line: string, lineNumber: number): void {
