@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import type { Body, Message, ReplyBody } from '../maelstrom/envelope.js';
+import type { Body, ReplyBody } from '../maelstrom/envelope.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
-import type { Node } from '../maelstrom/node.js';
+import type { Node, Request } from '../maelstrom/node.js';
 import { parseRequest } from '../maelstrom/validate.js';
 import { runHandler, type RequestHandler } from '../handlers/registry.js';
 import type { ProjectionStore } from '../projections/store.js';
@@ -29,18 +29,19 @@ export function serveCluster(
   const byType = new Map(handlers.map((handler) => [handler.type, handler]));
   const isClustered = (): boolean => node.id !== undefined && node.nodeIds.length > 1 && node.nodeIds.includes(node.id);
 
-  /** Asks `owner` to run the client's request there; its reply body comes back as ours. */
-  const forward = async (owner: string, request: Message): Promise<Body> => {
+  /** Asks `owner` to run the client's request there, as the client wrote it; its reply body comes back as ours. */
+  const forward = async (owner: string, request: Request): Promise<Body> => {
+    const { type } = request.body;
     try {
-      return await node.rpc(owner, { type: 'forward', client: request.src, request: request.body }, rpcTimeoutMs);
+      return await node.rpc(owner, { type: 'forward', client: request.src, request: request.rawBody }, rpcTimeoutMs);
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
-      throw new RpcError(error.code, `${request.body.type}: ${error.message}; the ${request.body.type} may or may not have happened`);
+      throw new RpcError(error.code, `${type}: ${error.message}; the ${type} may or may not have happened`);
     }
   };
 
   /** A request about no one projection (list) is asked of every node; the projections they name are merged. */
-  const askEveryNode = async (handler: RequestHandler, request: Message): Promise<ReplyBody> => {
+  const askEveryNode = async (handler: RequestHandler, request: Request): Promise<ReplyBody> => {
     const local = runHandler(handler, store, request.body);
     const parts = await Promise.all(
       node.nodeIds.map((nodeId) => (nodeId === node.id ? local : forward(nodeId, request))),
@@ -51,22 +52,19 @@ export function serveCluster(
   };
 
   for (const handler of handlers) {
-    node.handle(handler.type, (request) => {
+    node.handle(handler.type, handler.schema, (request) => {
       if (!isClustered()) return runHandler(handler, store, request.body);
-      if (handler.projectionField === undefined) return askEveryNode(handler, request);
-      const name = request.body[handler.projectionField];
-      // A request without a usable name is answered here, with the validation error.
-      const owner = typeof name === 'string' ? ownerOf(name, node.nodeIds) : node.id;
-      if (owner === node.id || owner === undefined) return runHandler(handler, store, request.body);
+      if (!handler.projectionOf) return askEveryNode(handler, request);
+      const owner = ownerOf(handler.projectionOf(request.body), node.nodeIds);
+      if (owner === undefined || owner === node.id) return runHandler(handler, store, request.body);
       return forward(owner, request);
     });
   }
 
-  node.handle('forward', ({ body }) => {
-    const { request } = parseRequest(forwardSchema, body, 'forward');
-    const handler = byType.get(request.type);
-    if (!handler) throw new RpcError(ErrorCode.notSupported, `forward: cannot forward ${JSON.stringify(request.type)}`);
+  node.handle('forward', forwardSchema, ({ body }) => {
+    const handler = byType.get(body.request.type);
+    if (!handler) throw new RpcError(ErrorCode.notSupported, `forward: cannot forward ${JSON.stringify(body.request.type)}`);
     // Always answered here, never forwarded again: a forward loop is impossible.
-    return runHandler(handler, store, request);
+    return runHandler(handler, store, parseRequest(handler.schema, body.request, handler.type));
   });
 }

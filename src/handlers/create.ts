@@ -14,7 +14,7 @@ const handlers = z.preprocess(
 
 export const create = defineHandler({
   type: 'create',
-  projectionField: 'name',
+  projectionOf: (request) => request.name,
   schema: z.object({
     name: projectionName,
     initial_state: z.unknown().default(() => []),

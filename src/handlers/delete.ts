@@ -4,7 +4,7 @@ import { projectionName } from './schemas.js';
 
 export const remove = defineHandler({
   type: 'delete',
-  projectionField: 'projection',
+  projectionOf: (request) => request.projection,
   schema: z.object({ projection: projectionName }),
   run(store, request) {
     store.delete(request.projection);

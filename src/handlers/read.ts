@@ -4,7 +4,7 @@ import { projectionName } from './schemas.js';
 
 export const read = defineHandler({
   type: 'read',
-  projectionField: 'projection',
+  projectionOf: (request) => request.projection,
   schema: z.object({ projection: projectionName }),
   run(store, request) {
     const projection = store.read(request.projection);

@@ -4,7 +4,7 @@ import { event, writeTarget } from './schemas.js';
 
 export const rebuild = defineHandler({
   type: 'rebuild',
-  projectionField: 'projection',
+  projectionOf: (request) => request.projection,
   schema: z.object({ ...writeTarget, events: z.array(event) }),
   run(store, request) {
     const { projection, eventsProcessed } = store.rebuild(request.projection, request.events, request.expected_version);

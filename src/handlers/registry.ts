@@ -1,21 +1,21 @@
 import type * as z from 'zod';
 import type { ReplyBody } from '../maelstrom/envelope.js';
+import type { BodySchema } from '../maelstrom/node.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
-import { parseRequest } from '../maelstrom/validate.js';
 import { ProjectionError, type ProjectionErrorKind } from '../projections/errors.js';
 import type { ProjectionStore } from '../projections/store.js';
 
-/** One message type: its request schema, and how it turns a valid request into a reply. */
-export interface RequestHandler<Schema extends z.ZodType = z.ZodType> {
+/** One message type: its body schema, and how it turns a valid request into a reply. */
+export interface RequestHandler<Schema extends BodySchema = BodySchema> {
   readonly type: string;
   readonly schema: Schema;
-  /** The body field naming the projection the request is about, if any. */
-  readonly projectionField?: string;
+  /** The projection a request is about; requests about no one projection (list) have none. */
+  readonly projectionOf?: (request: z.output<Schema>) => string;
   run(store: ProjectionStore, request: z.output<Schema>): ReplyBody;
 }
 
 /** Keeps the schema's type attached to `run`'s parameter. */
-export function defineHandler<Schema extends z.ZodType>(handler: RequestHandler<Schema>): RequestHandler<Schema> {
+export function defineHandler<Schema extends BodySchema>(handler: RequestHandler<Schema>): RequestHandler<Schema> {
   return handler;
 }
 
@@ -27,11 +27,14 @@ const CODES: Readonly<Record<ProjectionErrorKind, ErrorCode>> = {
 };
 
 /**
- * Validates `body` and runs the handler on the store. Domain refusals become
+ * Runs the handler on a request its schema has accepted. Domain refusals become
  * Maelstrom errors, and every error text starts with the message type.
  */
-export function runHandler(handler: RequestHandler, store: ProjectionStore, body: unknown): ReplyBody {
-  const request = parseRequest(handler.schema, body, handler.type);
+export function runHandler<Schema extends BodySchema>(
+  handler: RequestHandler<Schema>,
+  store: ProjectionStore,
+  request: z.output<Schema>,
+): ReplyBody {
   try {
     return handler.run(store, request);
   } catch (error) {

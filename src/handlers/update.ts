@@ -4,7 +4,7 @@ import { event, writeTarget } from './schemas.js';
 
 export const update = defineHandler({
   type: 'update',
-  projectionField: 'projection',
+  projectionOf: (request) => request.projection,
   schema: z.object({ ...writeTarget, event }),
   run(store, request) {
     const { projection, duplicate } = store.update(request.projection, request.event, request.expected_version);

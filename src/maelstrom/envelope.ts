@@ -1,23 +1,37 @@
 import * as z from 'zod';
-import { isJsonObject, type JsonObject } from '../json/value.js';
+
+/** The body fields the node itself reads: `{"type", "msg_id"?, "in_reply_to"?}`. */
+const bodyHeaderShape = {
+  type: z.string(),
+  msg_id: z.int().optional(),
+  in_reply_to: z.unknown().optional(),
+};
 
 /**
- * A Maelstrom message: `{"src", "dest", "body": {...}}`, and of the body the fields the
- * node itself reads: `{"type", "msg_id"?, "in_reply_to"?}`. The rest of the body is
- * kept for the handler, which checks it with its own schema.
+ * A Maelstrom message: `{"src", "dest", "body": {...}}`, with the body's header. The
+ * rest of the body is kept for the handler, which checks it with its own schema.
  */
 export const envelopeSchema = z.object({
   src: z.string(),
   dest: z.string(),
-  body: z.looseObject({
-    type: z.string(),
-    msg_id: z.int().optional(),
-    in_reply_to: z.unknown().optional(),
-  }),
+  body: z.looseObject(bodyHeaderShape),
 });
 
 export type Message = z.output<typeof envelopeSchema>;
 export type Body = Message['body'];
+
+/** A handler's body schema, with the header fields added. */
+export function withHeader<Shape extends z.core.$ZodShape>(body: z.ZodObject<Shape>) {
+  return body.extend(bodyHeaderShape);
+}
+
+/**
+ * One schema for a whole request of one type (envelope, header and the handler's
+ * fields), so a valid request costs one zod parse.
+ */
+export function requestSchema<Shape extends z.core.$ZodShape>(body: z.ZodObject<Shape>) {
+  return z.object({ src: z.string(), dest: z.string(), body: withHeader(body) });
+}
 
 /** What a handler answers with; `in_reply_to` is added by the node. */
 export interface ReplyBody {

@@ -4,13 +4,42 @@ import { parseJson } from '../json/parse.js';
 import { stringifyJson } from '../json/stringify.js';
 import { isJsonObject, JsonFragment, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { LineSplitter } from '../lines/line-splitter.js';
-import { envelopeSchema, isAnswerable, type Body, type Message, type ReplyBody } from './envelope.js';
+import {
+  envelopeSchema,
+  isAnswerable,
+  requestSchema,
+  withHeader,
+  type Body,
+  type Message,
+  type ReplyBody,
+} from './envelope.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { BatchedWriter } from './output.js';
 import { describeIssues, issuesWithInput, parseRequest } from './validate.js';
 
+/** A request whose body its handler's schema has accepted. */
+export interface Request<Fields = Record<string, unknown>> {
+  readonly src: string;
+  readonly dest: string;
+  /** The body as the schema outputs it, with the header fields. */
+  readonly body: Fields & Omit<Body, keyof Fields>;
+  /** The body as it arrived, to relay it unchanged. */
+  readonly rawBody: Body;
+}
+
 /** Answers a request with a reply body, synchronously or later (e.g. after an RPC). */
-export type Handler = (request: Message) => ReplyBody | Promise<ReplyBody>;
+export type Handler<Fields = Record<string, unknown>> = (request: Request<Fields>) => ReplyBody | Promise<ReplyBody>;
+
+/** The fields of a body schema: what `handle` accepts. */
+export type BodySchema = z.ZodObject<z.core.$ZodShape>;
+
+interface Route {
+  /** The handler's body schema with the header fields. */
+  readonly body: z.ZodType<Body>;
+  /** The whole message at once: what a valid request is checked with. */
+  readonly message: z.ZodType<{ src: string; dest: string; body: Body }>;
+  readonly handler: Handler;
+}
 
 export interface NodeOptions {
   readonly input: Readable;
@@ -55,7 +84,7 @@ export class Node {
   id: string | undefined;
   nodeIds: readonly string[] = [];
 
-  private readonly handlers = new Map<string, Handler>();
+  private readonly routes = new Map<string, Route>();
   private readonly output: BatchedWriter;
   private readonly pendingRpcs = new Map<number, PendingRpc>();
   /** Replies still being worked out by async handlers; the node ends only after them. */
@@ -65,16 +94,21 @@ export class Node {
 
   constructor(private readonly options: NodeOptions) {
     this.output = new BatchedWriter(options.output);
-    this.handle('init', (request) => {
-      const init = parseRequest(initSchema, request.body, 'init');
-      this.id = init.node_id;
-      this.nodeIds = [...new Set(init.node_ids)];
+    this.handle('init', initSchema, ({ body }) => {
+      this.id = body.node_id;
+      this.nodeIds = [...new Set(body.node_ids)];
       return { type: 'init_ok' };
     });
   }
 
-  handle(type: string, handler: Handler): void {
-    this.handlers.set(type, handler);
+  /** Serves requests of `type` whose body `schema` accepts; other bodies get error 12 naming each wrong field. */
+  handle<Schema extends BodySchema>(type: string, schema: Schema, handler: Handler<z.output<Schema>>): void {
+    // Casts: TypeScript cannot see through a generic shape that withHeader adds the header fields.
+    this.routes.set(type, {
+      body: withHeader(schema) as z.ZodType as Route['body'],
+      message: requestSchema(schema) as z.ZodType as Route['message'],
+      handler: handler as Handler,
+    });
   }
 
   /** Reads input to its end, then waits for every reply to be written. */
@@ -146,6 +180,16 @@ export class Node {
       if (line.trim() !== '') this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
       return;
     }
+    const route = this.routeOf(parsed);
+    if (route) {
+      const request = route.message.safeParse(parsed);
+      // The schema accepted the whole message, so it is an envelope as it stands.
+      if (request.success) {
+        this.receiveMessage(parsed as Message, line, lineNumber, request.data.body);
+        return;
+      }
+    }
+    // Replies, unknown types and invalid requests: checked layer by layer, so errors name the first layer that failed.
     const envelope = envelopeSchema.safeParse(parsed);
     if (!envelope.success) {
       const issues = issuesWithInput(envelopeSchema, parsed);
@@ -156,7 +200,15 @@ export class Node {
     this.receiveMessage(envelope.data, line, lineNumber);
   }
 
-  private receiveMessage(message: Message, line: string, lineNumber: number): void {
+  /** The route a message asks for by its body type, looked up before anything is checked. */
+  private routeOf(parsed: unknown): Route | undefined {
+    const body = isJsonObject(parsed) ? parsed.body : undefined;
+    const type = isJsonObject(body) ? body.type : undefined;
+    return typeof type === 'string' ? this.routes.get(type) : undefined;
+  }
+
+  /** `checkedBody` is the body as the route's schema output it, if it has checked it. */
+  private receiveMessage(message: Message, line: string, lineNumber: number, checkedBody?: Body): void {
     const isReply = message.body.in_reply_to !== undefined;
     // Checked before any part of the message is echoed or logged: writing a deeper value overflows the stack.
     // A peer wraps a client's request in one more level to forward it.
@@ -164,7 +216,7 @@ export class Node {
     if (tooDeep && isReply) this.options.log(`line ${lineNumber}: dropped reply from ${message.src}: ${tooDeep}`);
     else if (tooDeep) this.reply(message, errorBody(ErrorCode.malformedRequest, tooDeep));
     else if (isReply) this.settleRpc(message, lineNumber);
-    else this.dispatch(message);
+    else this.dispatch(message, checkedBody);
   }
 
   /** Error 12 for a message with a string `src` and an object `body` that is not a valid request. */
@@ -177,21 +229,22 @@ export class Node {
     this.write(from, raw.src, errorBody(ErrorCode.malformedRequest, tooDeep ?? text), inReplyTo);
   }
 
-  private dispatch(request: Message): void {
-    const { type } = request.body;
-    const handler = this.handlers.get(type);
-    if (!handler) {
-      const supported = [...this.handlers.keys()].join(', ');
+  private dispatch(message: Message, checkedBody: Body | undefined): void {
+    const { type } = message.body;
+    const route = this.routes.get(type);
+    if (!route) {
+      const supported = [...this.routes.keys()].join(', ');
       const text = `unsupported message type ${JSON.stringify(type)}; supported: ${supported}`;
-      this.reply(request, errorBody(ErrorCode.notSupported, text));
+      this.reply(message, errorBody(ErrorCode.notSupported, text));
       return;
     }
     try {
-      const result = handler(request);
-      if (result instanceof Promise) this.replyLater(request, result);
-      else this.reply(request, result);
+      const body = checkedBody ?? parseRequest(route.body, message.body, type);
+      const result = route.handler({ src: message.src, dest: message.dest, body, rawBody: message.body });
+      if (result instanceof Promise) this.replyLater(message, result);
+      else this.reply(message, result);
     } catch (error) {
-      this.reply(request, this.failure(type, error));
+      this.reply(message, this.failure(type, error));
     }
   }
 

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RpcError } from '../../src/maelstrom/errors.js';
-import { MAX_NESTING, Node, type Handler } from '../../src/maelstrom/node.js';
+import * as z from 'zod';
+import { MAX_NESTING, Node } from '../../src/maelstrom/node.js';
 import { serveProjections } from '../../src/serve.js';
 
 /** Newline-terminated text from a stream, gathered into lines as it arrives. */
@@ -83,10 +84,11 @@ async function exchange(lines: readonly string[], setup?: (node: Node) => void):
   return { out, logs: harness.logs };
 }
 
-const echo: Handler = (request) => ({ type: 'echo_ok', echo: request.body.echo });
+/** A body with no fields of its own. */
+const noFields = z.object({});
 
 function withEcho(node: Node): void {
-  node.handle('echo', echo);
+  node.handle('echo', z.object({ echo: z.unknown().optional() }), (request) => ({ type: 'echo_ok', echo: request.body.echo }));
 }
 
 interface Reply {
@@ -145,7 +147,7 @@ describe('init', () => {
 describe('reply format', () => {
   it('writes src, dest, body; type first, in_reply_to second, then the fields in handler order, and no msg_id', async () => {
     const { out } = await exchange(['{"src":"c1","dest":"n1","body":{"msg_id":5,"type":"order"}}'], (node) =>
-      node.handle('order', () => ({ z: 1, type: 'order_ok', a: [1, 2], skipped: undefined, m: { y: null } })),
+      node.handle('order', noFields, () => ({ z: 1, type: 'order_ok', a: [1, 2], skipped: undefined, m: { y: null } })),
     );
     expect(out).toEqual(['{"src":"n1","dest":"c1","body":{"type":"order_ok","in_reply_to":5,"z":1,"a":[1,2],"m":{"y":null}}}']);
   });
@@ -280,6 +282,36 @@ describe('nesting', () => {
 });
 
 describe('handlers', () => {
+  it("gives a handler its schema's output as body and the body as it arrived as rawBody", async () => {
+    const seen: unknown[] = [];
+    const { out } = await exchange(['{"src":"c1","dest":"n1","body":{"type":"get","msg_id":1,"extra":[1]}}'], (node) =>
+      node.handle('get', z.object({ count: z.int().default(3) }), (request) => {
+        seen.push(request.body, request.rawBody);
+        return { type: 'get_ok', count: request.body.count };
+      }),
+    );
+    expect(out).toEqual(['{"src":"n1","dest":"c1","body":{"type":"get_ok","in_reply_to":1,"count":3}}']);
+    expect(seen).toEqual([
+      { type: 'get', msg_id: 1, count: 3 },
+      { type: 'get', msg_id: 1, extra: [1] },
+    ]);
+  });
+
+  it('names every wrong field of a body, after the type, whatever else is wrong with it', async () => {
+    const { out } = await exchange(
+      [
+        '{"src":"c1","dest":"n1","body":{"type":"sum","msg_id":1,"a":"x","b":2}}',
+        '{"src":"c1","dest":"n1","body":{"type":"sum","msg_id":"2","a":"x"}}',
+      ],
+      (node) => node.handle('sum', z.object({ a: z.number(), b: z.number() }), () => ({ type: 'sum_ok' })),
+    );
+    expect(out.map(parse).map(({ body }) => [body.in_reply_to, body.code, body.text])).toEqual([
+      [1, 12, 'sum: a must be a number, got string'],
+      // The header is checked first, as for any message: its error is the one named.
+      ['2', 12, 'body.msg_id must be a number, got string'],
+    ]);
+  });
+
   it('answers a handler that throws a plain Error with 13, logs it, and keeps serving', async () => {
     const { out, logs } = await exchange(
       [
@@ -288,7 +320,7 @@ describe('handlers', () => {
       ],
       (node) => {
         withEcho(node);
-        node.handle('boom', () => {
+        node.handle('boom', noFields, () => {
           throw new Error('kaput');
         });
       },
@@ -303,7 +335,7 @@ describe('handlers', () => {
 
   it('answers with the code of a thrown RpcError, without logging', async () => {
     const { out, logs } = await exchange(['{"src":"c1","dest":"n1","body":{"type":"cas","msg_id":1}}'], (node) =>
-      node.handle('cas', () => {
+      node.handle('cas', noFields, () => {
         throw new RpcError(ErrorCode.preconditionFailed, 'cas: expected 1, found 2');
       }),
     );
@@ -316,11 +348,11 @@ describe('handlers', () => {
     let reject: (error: unknown) => void = () => {};
     let called = 0;
     const harness = start((node) => {
-      node.handle('slow', () => {
+      node.handle('slow', noFields, () => {
         called++;
         return new Promise((resolve) => (release = resolve));
       });
-      node.handle('fails', () => new Promise((_, fail) => (reject = fail)));
+      node.handle('fails', noFields, () => new Promise((_, fail) => (reject = fail)));
       withEcho(node);
     });
     harness.send(
