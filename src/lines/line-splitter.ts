@@ -1,17 +1,22 @@
+import { StringDecoder } from 'node:string_decoder';
+
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 13;
 
 /**
  * Splits a byte stream into UTF-8 lines. Chunks may end anywhere, even inside a
- * multi-byte character: only complete lines are decoded, and a newline byte never
- * occurs inside a UTF-8 sequence. A line longer than `maxLineBytes` is dropped as it
- * streams in, so memory stays bounded by the cap, not by the line.
+ * multi-byte character: a newline byte never occurs inside a UTF-8 sequence, and the
+ * unfinished line is decoded as it arrives, so a 100 MB line is never held as bytes
+ * and text at once. A line longer than `maxLineBytes` is dropped as it streams in, so
+ * memory stays bounded by the cap, not by the line.
  */
 export class LineSplitter {
   private lineNumber = 0;
-  /** Bytes of the unfinished line, kept as parts to avoid quadratic copying. */
-  private pending: Buffer[] = [];
+  /** Text of the unfinished line, kept as parts to avoid quadratic copying. */
+  private pending: string[] = [];
   private pendingBytes = 0;
+  /** Holds a character split between chunks. */
+  private readonly decoder = new StringDecoder('utf8');
   /** True while the rest of an oversize line is being skipped. */
   private skipping = false;
 
@@ -34,11 +39,7 @@ export class LineSplitter {
       this.keep(chunk, start);
       return;
     }
-    const completed = chunk.subarray(start, lastNewline);
-    const bytes = this.pendingBytes === 0 ? completed : Buffer.concat([...this.pending, completed]);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.emitLines(bytes);
+    this.emitLines(this.takePending(chunk.subarray(start, lastNewline)));
     this.keep(chunk, lastNewline + 1);
   }
 
@@ -49,15 +50,22 @@ export class LineSplitter {
       return;
     }
     if (this.pendingBytes === 0) return;
-    const bytes = Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.emitLines(bytes);
+    this.emitLines(this.takePending(Buffer.alloc(0)));
   }
 
-  /** Decodes newline-separated complete lines in one call, then slices the string. */
-  private emitLines(bytes: Buffer): void {
-    const text = bytes.toString('utf8');
+  /** The unfinished line's text followed by `completed`, which ends at a newline; the line is then no longer pending. */
+  private takePending(completed: Buffer): string {
+    if (this.pendingBytes === 0) return completed.toString('utf8');
+    // end() flushes a sequence cut short by the newline as U+FFFD, as toString() would.
+    this.pending.push(this.decoder.end(completed));
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    return text;
+  }
+
+  /** Emits newline-separated complete lines, sliced from one decoded string. */
+  private emitLines(text: string): void {
     // A line can only be over the cap in bytes if it is over a third of it in UTF-16 units.
     const mayBeOversize = text.length * 3 > this.maxLineBytes;
     let from = 0;
@@ -85,11 +93,12 @@ export class LineSplitter {
     if (this.pendingBytes + length > this.maxLineBytes + 1) {
       this.pending = [];
       this.pendingBytes = 0;
+      this.decoder.end();
       this.skipping = true;
       this.onOversize(++this.lineNumber);
       return;
     }
-    this.pending.push(chunk.subarray(from));
+    this.pending.push(this.decoder.write(chunk.subarray(from)));
     this.pendingBytes += length;
   }
 }

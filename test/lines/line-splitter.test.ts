@@ -75,4 +75,28 @@ describe('LineSplitter', () => {
       { numRuns: 300 },
     );
   });
+
+  it('decodes any bytes, invalid UTF-8 included, as toString() decodes each whole line, whatever the chunking (property)', () => {
+    // Bytes around the UTF-8 boundaries: ASCII, continuations, lead bytes of 2-4 byte sequences, invalid leads.
+    const byte = fc.oneof(fc.constantFrom(0x0a, 0x0d, 0x61), fc.integer({ min: 0x80, max: 0xff }));
+    const bytes = fc.tuple(fc.uint8Array({ maxLength: 60 }), fc.array(byte, { maxLength: 60 }));
+    fc.assert(
+      fc.property(bytes, fc.array(fc.nat(), { maxLength: 12 }), ([raw, edgy], offsets) => {
+        const input = Buffer.from([...raw, ...edgy]);
+        const parts: Buffer[] = [];
+        for (let start = 0; start <= input.length; ) {
+          const newline = input.indexOf(0x0a, start);
+          const end = newline < 0 ? input.length : newline;
+          if (newline >= 0 || end > start) parts.push(input.subarray(start, end));
+          start = end + 1;
+        }
+        const expected = parts.map((part, index): [number, string] => {
+          const text = part.toString('utf8');
+          return [index + 1, text.endsWith('\r') ? text.slice(0, -1) : text];
+        });
+        expect(split(cut(input, offsets)).lines).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
