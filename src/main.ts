@@ -1,9 +1,10 @@
 import { createReadStream, fstatSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { parseCommandLine, USAGE } from './cli.js';
 import { serveProjections } from './serve.js';
 import { Node } from './maelstrom/node.js';
+import { FileOutput } from './maelstrom/output.js';
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -16,6 +17,11 @@ function log(line: string): void {
  */
 function standardInput(): Readable {
   return fstatSync(0).isFile() ? createReadStream('', { fd: 0, highWaterMark: 1024 * 1024 }) : process.stdin;
+}
+
+/** stdout; a file gets one vectored write per batch of replies instead of one write per part. */
+function standardOutput(): Writable {
+  return fstatSync(1).isFile() ? new FileOutput(1) : process.stdout;
 }
 
 /** Runs the node on this process's stdin and stdout; resolves with the exit code. */
@@ -37,7 +43,8 @@ export async function main(args: readonly string[]): Promise<number> {
       break;
   }
 
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  const output = standardOutput();
+  output.on('error', (error: NodeJS.ErrnoException) => {
     // The reader went away: nobody is left to answer, so leave without a trace.
     if (error.code === 'EPIPE') process.exit(0);
     log(`projection-node: cannot write to stdout: ${error.message}`);
@@ -48,7 +55,7 @@ export async function main(args: readonly string[]): Promise<number> {
 
   const node = new Node({
     input: standardInput(),
-    output: process.stdout,
+    output,
     log,
     maxLineBytes: command.settings.maxLineBytes,
   });
@@ -61,7 +68,7 @@ export async function main(args: readonly string[]): Promise<number> {
     node.stop();
     // Writes to a pipe are asynchronous on POSIX: exiting now could cut the last reply off
     // mid-line. This write's callback runs once everything before it is out.
-    process.stdout.write('', () => process.exit(0));
+    output.write('', () => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileOutput } from '../../src/maelstrom/output.js';
+import { BIN } from '../support/process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'projection-node-output-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function finished(stream: FileOutput): Promise<void> {
+  return new Promise((resolve, reject) => stream.on('finish', resolve).on('error', reject));
+}
+
+describe('FileOutput', () => {
+  it('writes corked strings and buffers in order, more parts than one vectored write takes', async () => {
+    const path = join(dir, 'parts.out');
+    const fd = openSync(path, 'w');
+    const stream = new FileOutput(fd);
+    const done = finished(stream);
+    const expected: string[] = [];
+    stream.cork();
+    // Past IOV_MAX (1024), so the write comes back short and the rest is written again.
+    for (let i = 0; i < 3000; i++) {
+      const part = `${i}${'x'.repeat(i % 7)};`;
+      expected.push(part);
+      stream.write(i % 2 === 0 ? part : Buffer.from(part));
+    }
+    stream.uncork();
+    stream.write('end');
+    stream.end();
+    await done;
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8')).toBe(`${expected.join('')}end`);
+  });
+
+  it('reports a failed write as an error event', async () => {
+    const fd = openSync(join(dir, 'closed.out'), 'w');
+    const stream = new FileOutput(fd);
+    const failed = new Promise<NodeJS.ErrnoException>((resolve) => stream.on('error', resolve));
+    closeSync(fd);
+    stream.write('lost');
+    expect((await failed).code).toBe('EBADF');
+  });
+});
+
+describe('the node with stdout on a file', () => {
+  it('writes every reply to the file, large cached states included', () => {
+    const input = join(dir, 'input.jsonl');
+    const output = join(dir, 'replies.jsonl');
+    const lines = ['{"src":"c","dest":"n1","body":{"type":"create","msg_id":1,"name":"p","initial_state":[]}}'];
+    for (let i = 1; i <= 40; i++) {
+      const event = `{"event_type":"Added","event_data":{"id":${i}}}`;
+      lines.push(`{"src":"c","dest":"n1","body":{"type":"update","msg_id":${i + 1},"projection":"p","event":${event}}}`);
+    }
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const stdin = openSync(input, 'r');
+    const stdout = openSync(output, 'w');
+    const result = spawnSync(process.execPath, [BIN], { stdio: [stdin, stdout, 'pipe'] });
+    closeSync(stdin);
+    closeSync(stdout);
+    expect(result.status).toBe(0);
+    const replies = readFileSync(output, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(replies).toHaveLength(41);
+    expect(replies[40].body).toEqual({
+      type: 'projection_updated',
+      in_reply_to: 41,
+      projection: 'p',
+      version: 40,
+      state: Array.from({ length: 40 }, (_, i) => ({ id: i + 1 })),
+    });
+  });
+});
