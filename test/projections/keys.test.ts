@@ -34,4 +34,20 @@ describe('JsonKeyMap', () => {
     expect(map.has(parseJson('1e400'))).toBe(false);
     expect(map.has(1e21)).toBe(true);
   });
+
+  it('keeps string keys that name Object.prototype members as plain keys', () => {
+    const map = new JsonKeyMap<number>();
+    for (const [index, key] of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '0', ''].entries()) {
+      expect(map.get(key)).toBeUndefined();
+      map.set(key, index);
+    }
+    expect(['__proto__', 'constructor', 'toString', 'hasOwnProperty', '0', ''].map((key) => map.get(key))).toEqual([
+      0, 1, 2, 3, 4, 5,
+    ]);
+    expect(map.get(0)).toBeUndefined();
+    map.delete('__proto__');
+    expect(map.has('__proto__')).toBe(false);
+    map.clear();
+    expect(map.has('constructor')).toBe(false);
+  });
 });
