@@ -22,7 +22,8 @@ const MAY_BE_INEXACT = /\d(?:[\d.]{15}|[eE][+-]?\d{3})/;
 const DIGIT_RUN = /\d\d\d\d\d\d\d\d/;
 const LONG_EXPONENT = /\d[eE][+-]?\d\d\d/;
 
-function mayBeInexact(text: string): boolean {
+/** Whether some number in `text` may not survive a double, so that it needs parseJsonExact. */
+export function mayBeInexact(text: string): boolean {
   return (DIGIT_RUN.test(text) || LONG_EXPONENT.test(text)) && MAY_BE_INEXACT.test(text);
 }
 
@@ -36,10 +37,11 @@ const INTEGER_LEXEME = /^-?\d+$/;
 /**
  * Parses one JSON text. Numbers a double cannot hold become ExactNumber;
  * everything else is exactly what JSON.parse returns. Throws SyntaxError
- * (message names what and where) on invalid JSON.
+ * (message names what and where) on invalid JSON. A caller that has run
+ * mayBeInexact on a text holding this one passes its answer as `inexact`.
  */
-export function parseJson(text: string): unknown {
-  return mayBeInexact(text) ? parseJsonExact(text) : JSON.parse(text);
+export function parseJson(text: string, inexact = mayBeInexact(text)): unknown {
+  return inexact ? parseJsonExact(text) : JSON.parse(text);
 }
 
 /** The exact parser itself (exported for tests). */

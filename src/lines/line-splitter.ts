@@ -24,6 +24,8 @@ export class LineSplitter {
     private readonly maxLineBytes: number,
     private readonly onLine: (text: string, lineNumber: number) => void,
     private readonly onOversize: (lineNumber: number) => void,
+    /** Gets each decoded block of complete lines before its lines: a check may run once per block, not per line. */
+    private readonly onBlock: (text: string) => void = () => {},
   ) {}
 
   push(chunk: Buffer): void {
@@ -66,6 +68,7 @@ export class LineSplitter {
 
   /** Emits newline-separated complete lines, sliced from one decoded string. */
   private emitLines(text: string): void {
+    this.onBlock(text);
     // A line can only be over the cap in bytes if it is over a third of it in UTF-16 units.
     const mayBeOversize = text.length * 3 > this.maxLineBytes;
     let from = 0;

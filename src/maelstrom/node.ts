@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import * as z from 'zod';
-import { parseJson } from '../json/parse.js';
+import { mayBeInexact, parseJson } from '../json/parse.js';
 import { stringifyJson } from '../json/stringify.js';
 import { isJsonObject, JsonFragment, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { LineSplitter } from '../lines/line-splitter.js';
@@ -90,6 +90,8 @@ export class Node {
   /** Replies still being worked out by async handlers; the node ends only after them. */
   private readonly inFlight = new Set<Promise<void>>();
   private nextMsgId = 1;
+  /** mayBeInexact of the block of lines being received, worked out once for all of them. */
+  private blockMayBeInexact = true;
   private stopped = false;
 
   constructor(private readonly options: NodeOptions) {
@@ -116,8 +118,9 @@ export class Node {
     const maxLineBytes = this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     const splitter = new LineSplitter(
       maxLineBytes,
-      (line, lineNumber) => this.receive(line, lineNumber),
+      (line, lineNumber) => this.receive(line, lineNumber, this.blockMayBeInexact),
       (lineNumber) => this.options.log(`line ${lineNumber}: longer than --max-line-bytes (${maxLineBytes}); dropped`),
+      (block) => (this.blockMayBeInexact = mayBeInexact(block)),
     );
     try {
       for await (const chunk of this.options.input) {
@@ -171,11 +174,16 @@ export class Node {
     });
   }
 
-  /** Handles one input line. Never throws: every failure becomes an error reply or a log line. */
-  receive(line: string, lineNumber: number): void {
+  /**
+   * Handles one input line. Never throws: every failure becomes an error reply or a log
+   * line. `blockMayBeInexact` is false when the text the line came from has no number a
+   * double may not hold, which spares each line that check.
+   */
+  receive(line: string, lineNumber: number, blockMayBeInexact = true): void {
     let parsed: unknown;
     try {
-      parsed = parseJson(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
+      const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+      parsed = parseJson(text, blockMayBeInexact && mayBeInexact(text));
     } catch (error) {
       if (line.trim() !== '') this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
       return;

@@ -37,6 +37,20 @@ describe('LineSplitter', () => {
     expect(split(chunks).lines).toEqual([[1, '{"name":"h€llo 😀"}']]);
   });
 
+  it('hands over each decoded block of complete lines before its lines', () => {
+    const events: string[] = [];
+    const splitter = new LineSplitter(
+      100,
+      (text, lineNumber) => events.push(`line ${lineNumber} ${text}`),
+      () => {},
+      (block) => events.push(`block ${JSON.stringify(block)}`),
+    );
+    splitter.push(Buffer.from('a\nb\nc'));
+    splitter.push(Buffer.from('d\n'));
+    splitter.end();
+    expect(events).toEqual(['block "a\\nb"', 'line 1 a', 'line 2 b', 'block "cd"', 'line 3 cd']);
+  });
+
   it('decodes invalid UTF-8 as U+FFFD instead of failing', () => {
     expect(split([Buffer.from([0x61, 0xff, 0x62, 0x0a])]).lines).toEqual([[1, 'a\ufffdb']]);
   });

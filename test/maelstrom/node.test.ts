@@ -429,6 +429,18 @@ describe('rpc', () => {
 });
 
 describe('input', () => {
+  it('keeps the digits of a long number whatever else arrives in the same chunk', async () => {
+    const { out } = await exchange(
+      [
+        '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":1,"echo":1.5}}',
+        '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":2,"echo":123456789012345678901}}',
+        '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":3,"echo":[2]}}',
+      ],
+      withEcho,
+    );
+    expect(out.map((line) => /"echo":(.*)\}\}$/.exec(line)?.[1])).toEqual(['1.5', '123456789012345678901', '[2]']);
+  });
+
   it('drops a line over maxLineBytes, naming its line number, and answers the next one', async () => {
     const harness = start(withEcho, 100);
     harness.send(
