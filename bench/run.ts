@@ -2,7 +2,7 @@
 // naive and floor baselines on each workload, checks the project's replies
 // against the naive's, and prints medians plus the target ratios.
 //
-//   npm run bench -- [--rounds N] [--only small,growth] [--quick] [--out FILE]
+//   npm run bench -- [--rounds N (default 5)] [--only small,growth] [--quick] [--out FILE]
 import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -297,7 +297,7 @@ function parseOptions() {
     },
   });
   // A quick run is a smoke test of the plumbing and replies, so one round is enough by default.
-  const rounds = Number(values.rounds ?? (values.quick ? 1 : 3));
+  const rounds = Number(values.rounds ?? (values.quick ? 1 : 5));
   if (!Number.isInteger(rounds) || rounds < 1) throw new BenchError(`--rounds must be a positive integer, got ${values.rounds}`);
   const only = values.only?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   for (const name of only ?? []) {
