@@ -1,6 +1,6 @@
 import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { createRequire } from 'node:module';
+import packageJson from '../package.json' with { type: 'json' };
 import { parseCommandLine, USAGE } from './cli.js';
 import { serveProjections } from './serve.js';
 import { Node } from './maelstrom/node.js';
@@ -32,8 +32,7 @@ export async function main(args: readonly string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     case 'version': {
-      const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-      process.stdout.write(`projection-node ${version}\n`);
+      process.stdout.write(`projection-node ${packageJson.version}\n`);
       return 0;
     }
     case 'usage-error':

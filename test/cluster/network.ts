@@ -408,8 +408,9 @@ export async function startCluster(nodeCount: number, options: ClusterOptions = 
  * src/ would test old code. The entry is read from the bin rather than assumed.
  */
 function assertBuildIsFresh(): void {
-  const entry = /new URL\('\.\.\/(dist\/[^']+)'/.exec(readFileSync(BIN, 'utf8'))?.[1];
-  if (entry === undefined || !existsSync(`${ROOT}${entry}`)) return; // the bin compiles src/ on the fly
+  const file = /'dist', '([^']+)'/.exec(readFileSync(BIN, 'utf8'))?.[1];
+  const entry = `dist/${file}`;
+  if (file === undefined || !existsSync(`${ROOT}${entry}`)) return; // the bin compiles src/ on the fly
   const built = statSync(`${ROOT}${entry}`).mtimeMs;
   const src = `${ROOT}src/`;
   for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
