@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { defineHandler } from './registry.js';
-import { event, writeTarget } from './schemas.js';
+import { eventList, writeTarget } from './schemas.js';
 
 export const rebuild = defineHandler({
   type: 'rebuild',
   projectionOf: (request) => request.projection,
-  schema: z.object({ ...writeTarget, events: z.array(event) }),
+  schema: z.object({ ...writeTarget, events: eventList }),
   run(store, request) {
     const { projection, eventsProcessed } = store.rebuild(request.projection, request.events, request.expected_version);
     return {
