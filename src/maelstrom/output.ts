@@ -1,19 +1,23 @@
 import { writevSync } from 'node:fs';
 import { Writable } from 'node:stream';
 
-/** A batch this long goes out at once: short-lived strings stay cheap for the garbage collector. */
-const FLUSH_LENGTH = 16 * 1024;
+/** Text this long goes out at once: short-lived strings stay cheap for the garbage collector. */
+const FLUSH_TEXT_LENGTH = 16 * 1024;
+/** Buffers are cached state, not garbage, so they may gather longer: fewer, larger writes. */
+const FLUSH_BYTES = 1024 * 1024;
 
 /**
- * Gathers what is written in one turn of the event loop (up to FLUSH_LENGTH) and
+ * Gathers what is written in one turn of the event loop (up to the limits above) and
  * hands it to the stream in one write: one syscall per batch instead of one per
  * reply. Big Buffers go through as their own parts (one vectored write) uncopied.
  */
 export class BatchedWriter {
   private text = '';
   private parts: (string | Buffer)[] = [];
-  /** Bytes (or UTF-16 units, for text) waiting in parts and text. */
-  private pendingLength = 0;
+  /** UTF-16 units of text waiting, in parts and text. */
+  private textLength = 0;
+  /** Bytes of Buffers waiting in parts. */
+  private bufferBytes = 0;
   private scheduled = false;
 
   constructor(private readonly stream: Writable) {}
@@ -21,13 +25,14 @@ export class BatchedWriter {
   write(part: string | Buffer): void {
     if (typeof part === 'string') {
       this.text += part;
+      this.textLength += part.length;
     } else {
       if (this.text !== '') this.parts.push(this.text);
       this.text = '';
       this.parts.push(part);
+      this.bufferBytes += part.length;
     }
-    this.pendingLength += part.length;
-    if (this.pendingLength >= FLUSH_LENGTH) {
+    if (this.textLength >= FLUSH_TEXT_LENGTH || this.bufferBytes >= FLUSH_BYTES) {
       this.flush();
     } else if (!this.scheduled) {
       this.scheduled = true;
@@ -48,7 +53,8 @@ export class BatchedWriter {
     }
     this.text = '';
     this.parts = [];
-    this.pendingLength = 0;
+    this.textLength = 0;
+    this.bufferBytes = 0;
   };
 
   /** Flushes, then waits while the reader is behind, so input is read no faster than output drains. */
