@@ -31,7 +31,7 @@ export function serveCluster(
 
   /** Asks `owner` to run the client's request there, as the client wrote it; its reply body comes back as ours. */
   const forward = async (owner: string, request: Request): Promise<Body> => {
-    const { type } = request.body;
+    const { type } = request.rawBody;
     try {
       return await node.rpc(owner, { type: 'forward', client: request.src, request: request.rawBody }, rpcTimeoutMs);
     } catch (error) {

@@ -8,7 +8,6 @@ import {
   envelopeSchema,
   isAnswerable,
   requestSchema,
-  withHeader,
   type Body,
   type Message,
   type ReplyBody,
@@ -17,27 +16,30 @@ import { ErrorCode, RpcError } from './errors.js';
 import { BatchedWriter } from './output.js';
 import { describeIssues, issuesWithInput, parseRequest } from './validate.js';
 
+/** A body's fields as a schema outputs them. */
+type BodyFields = Record<string, unknown>;
+
 /** A request whose body its handler's schema has accepted. */
-export interface Request<Fields = Record<string, unknown>> {
+export interface Request<Fields = BodyFields> {
   readonly src: string;
   readonly dest: string;
-  /** The body as the schema outputs it, with the header fields. */
-  readonly body: Fields & Omit<Body, keyof Fields>;
-  /** The body as it arrived, to relay it unchanged. */
+  /** The body as the handler's schema outputs it. */
+  readonly body: Fields;
+  /** The body as it arrived: its type, its msg_id, and everything to relay unchanged. */
   readonly rawBody: Body;
 }
 
 /** Answers a request with a reply body, synchronously or later (e.g. after an RPC). */
-export type Handler<Fields = Record<string, unknown>> = (request: Request<Fields>) => ReplyBody | Promise<ReplyBody>;
+export type Handler<Fields = BodyFields> = (request: Request<Fields>) => ReplyBody | Promise<ReplyBody>;
 
 /** The fields of a body schema: what `handle` accepts. */
 export type BodySchema = z.ZodObject<z.core.$ZodShape>;
 
 interface Route {
-  /** The handler's body schema with the header fields. */
-  readonly body: z.ZodType<Body>;
-  /** The whole message at once: what a valid request is checked with. */
-  readonly message: z.ZodType<{ src: string; dest: string; body: Body }>;
+  /** The handler's body schema. */
+  readonly body: z.ZodType<BodyFields>;
+  /** The whole request at once: what a valid request is checked with. */
+  readonly request: z.ZodType<{ body: BodyFields }>;
   readonly handler: Handler;
 }
 
@@ -105,10 +107,10 @@ export class Node {
 
   /** Serves requests of `type` whose body `schema` accepts; other bodies get error 12 naming each wrong field. */
   handle<Schema extends BodySchema>(type: string, schema: Schema, handler: Handler<z.output<Schema>>): void {
-    // Casts: TypeScript cannot see through a generic shape that withHeader adds the header fields.
+    // Casts: a route holds handlers of every body type.
     this.routes.set(type, {
-      body: withHeader(schema) as z.ZodType as Route['body'],
-      message: requestSchema(schema) as z.ZodType as Route['message'],
+      body: schema as z.ZodType as Route['body'],
+      request: requestSchema(schema) as z.ZodType as Route['request'],
       handler: handler as Handler,
     });
   }
@@ -190,7 +192,7 @@ export class Node {
     }
     const route = this.routeOf(parsed);
     if (route) {
-      const request = route.message.safeParse(parsed);
+      const request = route.request.safeParse(parsed);
       // The schema accepted the whole message, so it is an envelope as it stands.
       if (request.success) {
         this.receiveMessage(parsed as Message, line, lineNumber, request.data.body);
@@ -216,7 +218,7 @@ export class Node {
   }
 
   /** `checkedBody` is the body as the route's schema output it, if it has checked it. */
-  private receiveMessage(message: Message, line: string, lineNumber: number, checkedBody?: Body): void {
+  private receiveMessage(message: Message, line: string, lineNumber: number, checkedBody?: BodyFields): void {
     const isReply = message.body.in_reply_to !== undefined;
     // Checked before any part of the message is echoed or logged: writing a deeper value overflows the stack.
     // A peer wraps a client's request in one more level to forward it.
@@ -237,7 +239,7 @@ export class Node {
     this.write(from, raw.src, errorBody(ErrorCode.malformedRequest, tooDeep ?? text), inReplyTo);
   }
 
-  private dispatch(message: Message, checkedBody: Body | undefined): void {
+  private dispatch(message: Message, checkedBody: BodyFields | undefined): void {
     const { type } = message.body;
     const route = this.routes.get(type);
     if (!route) {

@@ -292,7 +292,7 @@ describe('handlers', () => {
     );
     expect(out).toEqual(['{"src":"n1","dest":"c1","body":{"type":"get_ok","in_reply_to":1,"count":3}}']);
     expect(seen).toEqual([
-      { type: 'get', msg_id: 1, count: 3 },
+      { msg_id: 1, count: 3 },
       { type: 'get', msg_id: 1, extra: [1] },
     ]);
   });
