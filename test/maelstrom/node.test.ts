@@ -204,6 +204,13 @@ describe('requests the node cannot serve', () => {
     ]);
   });
 
+  it('names a wrong envelope field and a wrong header field in one error', async () => {
+    const { out } = await exchange(['{"src":"c1","body":{"type":5,"msg_id":1}}'], withEcho);
+    expect(out).toEqual([
+      '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"dest is required; body.type must be a string, got number"}}',
+    ]);
+  });
+
   it('answers a missing or non-string dest with 12 from an empty src', async () => {
     const { out } = await exchange(
       ['{"src":"c1","body":{"type":"echo","msg_id":1}}', '{"src":"c1","dest":2,"body":{"type":"echo","msg_id":2}}'],
