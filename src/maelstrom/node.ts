@@ -35,6 +35,12 @@ export type Handler<Fields = BodyFields> = (request: Request<Fields>) => ReplyBo
 /** The fields of a body schema: what `handle` accepts. */
 export type BodySchema = z.ZodObject<z.core.$ZodShape>;
 
+/** A request its route's schema has accepted, with the schema's output. */
+interface CheckedRequest {
+  readonly route: Route;
+  readonly body: BodyFields;
+}
+
 interface Route {
   /** The handler's body schema. */
   readonly body: z.ZodType<BodyFields>;
@@ -195,7 +201,7 @@ export class Node {
       const request = route.request.safeParse(parsed);
       // The schema accepted the whole message, so it is an envelope as it stands.
       if (request.success) {
-        this.receiveMessage(parsed as Message, line, lineNumber, request.data.body);
+        this.receiveMessage(parsed as Message, line, lineNumber, { route, body: request.data.body });
         return;
       }
     }
@@ -217,8 +223,8 @@ export class Node {
     return typeof type === 'string' ? this.routes.get(type) : undefined;
   }
 
-  /** `checkedBody` is the body as the route's schema output it, if it has checked it. */
-  private receiveMessage(message: Message, line: string, lineNumber: number, checkedBody?: BodyFields): void {
+  /** `checked` is there when the route's schema has already accepted the message. */
+  private receiveMessage(message: Message, line: string, lineNumber: number, checked?: CheckedRequest): void {
     const isReply = message.body.in_reply_to !== undefined;
     // Checked before any part of the message is echoed or logged: writing a deeper value overflows the stack.
     // A peer wraps a client's request in one more level to forward it.
@@ -226,7 +232,7 @@ export class Node {
     if (tooDeep && isReply) this.options.log(`line ${lineNumber}: dropped reply from ${message.src}: ${tooDeep}`);
     else if (tooDeep) this.reply(message, errorBody(ErrorCode.malformedRequest, tooDeep));
     else if (isReply) this.settleRpc(message, lineNumber);
-    else this.dispatch(message, checkedBody);
+    else this.dispatch(message, checked);
   }
 
   /** Error 12 for a message with a string `src` and an object `body` that is not a valid request. */
@@ -239,9 +245,9 @@ export class Node {
     this.write(from, raw.src, errorBody(ErrorCode.malformedRequest, tooDeep ?? text), inReplyTo);
   }
 
-  private dispatch(message: Message, checkedBody: BodyFields | undefined): void {
+  private dispatch(message: Message, checked: CheckedRequest | undefined): void {
     const { type } = message.body;
-    const route = this.routes.get(type);
+    const route = checked?.route ?? this.routes.get(type);
     if (!route) {
       const supported = [...this.routes.keys()].join(', ');
       const text = `unsupported message type ${JSON.stringify(type)}; supported: ${supported}`;
@@ -249,7 +255,7 @@ export class Node {
       return;
     }
     try {
-      const body = checkedBody ?? parseRequest(route.body, message.body, type);
+      const body = checked?.body ?? parseRequest(route.body, message.body, type);
       const result = route.handler({ src: message.src, dest: message.dest, body, rawBody: message.body });
       if (result instanceof Promise) this.replyLater(message, result);
       else this.reply(message, result);
