@@ -68,11 +68,17 @@ export class LineSplitter {
   private takePending(completed: Buffer): string {
     // end() flushes a sequence cut short by the newline as U+FFFD, as toString() would.
     this.pending.push(this.decoding ? this.decoder.end(completed) : decodeUtf8(completed));
-    this.decoding = false;
     const text = this.pending.join('');
+    this.dropPending();
+    return text;
+  }
+
+  /** Forgets the unfinished line, and any character the decoder holds of it. */
+  private dropPending(): void {
     this.pending = [];
     this.pendingBytes = 0;
-    return text;
+    if (this.decoding) this.decoder.end();
+    this.decoding = false;
   }
 
   /** Emits newline-separated complete lines, sliced from one decoded string. */
@@ -103,10 +109,7 @@ export class LineSplitter {
     if (length === 0) return;
     // One byte of slack for a '\r' that the line's end will strip; emitLines checks exactly.
     if (this.pendingBytes + length > this.maxLineBytes + 1) {
-      this.pending = [];
-      this.pendingBytes = 0;
-      this.decoder.end();
-      this.decoding = false;
+      this.dropPending();
       this.skipping = true;
       this.onOversize(++this.lineNumber);
       return;
