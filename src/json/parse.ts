@@ -1,4 +1,5 @@
 import { ExactNumber } from './exact-number.js';
+import { setOwn } from './value.js';
 
 /**
  * Cheap test for "some number here may not survive a double". It is
@@ -61,16 +62,6 @@ function numberValue(lexeme: string): number | ExactNumber {
   if (INTEGER_LEXEME.test(lexeme)) return String(n) === lexeme ? n : new ExactNumber(lexeme);
   const exact = new ExactNumber(lexeme);
   return exact.asDouble() ?? exact;
-}
-
-/** Adds a member the way JSON.parse does: a repeated key keeps its first position and takes the last value. */
-function setMember(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    // Assignment would call the Object.prototype setter and replace the prototype.
-    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-  } else {
-    object[key] = value;
-  }
 }
 
 function isDigit(c: number): boolean {
@@ -147,7 +138,8 @@ class ExactParser {
           }
           if (next !== 0x5d) throw this.unexpected(this.pos);
         } else {
-          setMember(container, frame.key, value);
+          // As JSON.parse does: a repeated key keeps its first position and takes the last value.
+          setOwn(container, frame.key, value);
           if (next === 0x2c) {
             this.pos++;
             frame.key = this.readKey();
