@@ -15,17 +15,16 @@ import { setOwn } from './value.js';
 const MAY_BE_INEXACT = /\d(?:[\d.]{15}|[eE][+-]?\d{3})/;
 
 /**
- * Prefilters that let most texts skip MAY_BE_INEXACT, which costs ~3 ns a character.
- * Every number it catches has one of them: 16 significant digits with at most one
- * dot hold a run of 8 digits, and an exponent of 3 digits follows a digit. Spelled
- * out, not \d{8}: the regex engine then skips ahead on fixed classes, ten times faster.
+ * A prefilter that lets most texts skip MAY_BE_INEXACT, which costs ~3 ns a character.
+ * It matches every text that MAY_BE_INEXACT matches: 16 significant digits with at most
+ * one dot hold a run of 8 digits, and an exponent of 3 digits follows a digit. Spelled out, not
+ * \d{7}: the regex engine then skips ahead on fixed classes, several times faster.
  */
-const DIGIT_RUN = /\d\d\d\d\d\d\d\d/;
-const LONG_EXPONENT = /\d[eE][+-]?\d\d\d/;
+const DIGIT_RUN_OR_LONG_EXPONENT = /\d(?:\d\d\d\d\d\d\d|[eE][+-]?\d\d\d)/;
 
 /** Whether some number in `text` may not survive a double, so that it needs parseJsonExact. */
 export function mayBeInexact(text: string): boolean {
-  return (DIGIT_RUN.test(text) || LONG_EXPONENT.test(text)) && MAY_BE_INEXACT.test(text);
+  return DIGIT_RUN_OR_LONG_EXPONENT.test(text) && MAY_BE_INEXACT.test(text);
 }
 
 /** A string body that cannot be returned as it stands: it has escapes or (invalid) raw control characters. */
