@@ -12,6 +12,7 @@ import {
   type Message,
   type ReplyBody,
 } from './envelope.js';
+import { HotSchema } from '../schema/hot-schema.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { BatchedWriter } from './output.js';
 import { describeIssues, issuesWithInput, parseRequest } from './validate.js';
@@ -45,7 +46,7 @@ interface Route {
   /** The handler's body schema. */
   readonly body: z.ZodType<BodyFields>;
   /** The whole request at once: what a valid request is checked with. */
-  readonly request: z.ZodType<{ body: BodyFields }>;
+  readonly request: HotSchema<z.ZodType<{ body: BodyFields }>>;
   readonly handler: Handler;
 }
 
@@ -93,6 +94,8 @@ export class Node {
   nodeIds: readonly string[] = [];
 
   private readonly routes = new Map<string, Route>();
+  /** Checks what no route's schema accepted; in a cluster, that includes every reply from a peer. */
+  private readonly envelopes = new HotSchema(envelopeSchema);
   private readonly output: BatchedWriter;
   private readonly pendingRpcs = new Map<number, PendingRpc>();
   /** Replies still being worked out by async handlers; the node ends only after them. */
@@ -116,7 +119,7 @@ export class Node {
     // Casts: a route holds handlers of every body type.
     this.routes.set(type, {
       body: schema as z.ZodType as Route['body'],
-      request: requestSchema(schema) as z.ZodType as Route['request'],
+      request: new HotSchema(requestSchema(schema) as z.ZodType as z.ZodType<{ body: BodyFields }>),
       handler: handler as Handler,
     });
   }
@@ -206,7 +209,7 @@ export class Node {
       }
     }
     // Replies, unknown types and invalid requests: checked layer by layer, so errors name the first layer that failed.
-    const envelope = envelopeSchema.safeParse(parsed);
+    const envelope = this.envelopes.safeParse(parsed);
     if (!envelope.success) {
       const issues = issuesWithInput(envelopeSchema, parsed);
       if (isAnswerable(issues.issues)) this.refuse(parsed as RawEnvelope, line, describeIssues(issues));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CHECKS_BEFORE_COMPILING } from '../../src/schema/hot-schema.js';
 import { runNode } from '../support/process.js';
 
 /** Sends each body from client c1 to n1, numbering msg_ids from 1, and returns the reply bodies. */
@@ -10,7 +11,7 @@ async function exchange(bodies: readonly object[]): Promise<unknown[]> {
   return stdout.map((line) => JSON.parse(line).body);
 }
 
-const update = (projection: string, event_type: string, event_data: unknown, extra: object = {}) => ({
+const update = (projection: string, event_type: unknown, event_data: unknown, extra: object = {}) => ({
   type: 'update',
   projection,
   event: { event_type, event_data, ...extra },
@@ -139,6 +140,30 @@ describe('redelivery, concurrency and atomic rebuild, end to end', () => {
       { type: 'error', in_reply_to: 4, code: 22, text: 'rebuild: expected version 0, but projection "p" is at version 2' },
       { type: 'projection_rebuilt', in_reply_to: 5, projection: 'p', events_processed: 1, version: 1 },
       { type: 'projection_rebuilt', in_reply_to: 6, projection: 'fresh', events_processed: 0, version: 0 },
+    ]);
+  });
+
+  it(`names bad requests and bad events the same once their checks are compiled (after ${CHECKS_BEFORE_COMPILING})`, async () => {
+    const warmUp = Array.from({ length: CHECKS_BEFORE_COMPILING }, (_, index) => update('o', 'E', { last: index }));
+    const events: object[] = Array.from({ length: CHECKS_BEFORE_COMPILING + 10 }, (_, index) => ({ event_type: 'E', event_data: { index } }));
+    events[5] = { event_type: 'E' };
+    events[CHECKS_BEFORE_COMPILING + 5] = { event_type: 5, event_data: {} };
+    const replies = await exchange([
+      { type: 'create', name: 'o', initial_state: {} },
+      ...warmUp,
+      update('o', 5, {}),
+      { type: 'rebuild', projection: 'o', events },
+      read('o'),
+    ]);
+    expect(replies.slice(-3)).toEqual([
+      { type: 'error', in_reply_to: CHECKS_BEFORE_COMPILING + 2, code: 12, text: 'update: event.event_type must be a string, got number' },
+      {
+        type: 'error',
+        in_reply_to: CHECKS_BEFORE_COMPILING + 3,
+        code: 12,
+        text: `rebuild: events[5].event_data is required; events[${CHECKS_BEFORE_COMPILING + 5}].event_type must be a string, got number`,
+      },
+      { type: 'read_ok', in_reply_to: CHECKS_BEFORE_COMPILING + 4, projection: 'o', version: CHECKS_BEFORE_COMPILING, state: { last: CHECKS_BEFORE_COMPILING - 1 } },
     ]);
   });
 
