@@ -3,6 +3,13 @@ import { StringDecoder } from 'node:string_decoder';
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 13;
+/**
+ * Complete lines are decoded at most about this many bytes at a time. Node keeps a
+ * decoded string of a megabyte or more outside V8's heap, and such external memory,
+ * added to the read buffers', makes V8 collect its whole heap early and often: on
+ * small messages in 1 MiB reads, 5% more work in all.
+ */
+export const BLOCK_BYTES = 256 * 1024;
 
 /**
  * Splits a byte stream into UTF-8 lines. Chunks may end anywhere, even inside a
@@ -50,8 +57,22 @@ export class LineSplitter {
       this.emitLines(this.takePending(chunk.subarray(start, newline)));
       start = newline + 1;
     }
-    if (start <= lastNewline) this.emitLines(decodeUtf8(chunk.subarray(start, lastNewline)));
+    this.emitBlocks(chunk, start, lastNewline);
     this.keep(chunk, lastNewline + 1);
+  }
+
+  /** Emits the lines from `start` to the newline at `lastNewline`, decoded in blocks of about BLOCK_BYTES. */
+  private emitBlocks(chunk: Buffer, start: number, lastNewline: number): void {
+    while (start <= lastNewline) {
+      let end = lastNewline;
+      if (end - start > BLOCK_BYTES) {
+        end = chunk.lastIndexOf(NEWLINE, start + BLOCK_BYTES);
+        // One line longer than a block is a block of its own.
+        if (end < start) end = chunk.indexOf(NEWLINE, start + BLOCK_BYTES);
+      }
+      this.emitLines(decodeUtf8(chunk.subarray(start, end)));
+      start = end + 1;
+    }
   }
 
   /** Emits the last line if the input did not end with a newline. */

@@ -4,6 +4,7 @@ import { mayBeInexact, parseJson } from '../json/parse.js';
 import { stringifyJson } from '../json/stringify.js';
 import { isJsonObject, JsonFragment, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { LineSplitter } from '../lines/line-splitter.js';
+import { HotSchema } from '../schema/hot-schema.js';
 import {
   envelopeSchema,
   isAnswerable,
@@ -12,7 +13,6 @@ import {
   type Message,
   type ReplyBody,
 } from './envelope.js';
-import { HotSchema } from '../schema/hot-schema.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { BatchedWriter } from './output.js';
 import { describeIssues, issuesWithInput, parseRequest } from './validate.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/lines/line-splitter.js';
+import { BLOCK_BYTES, LineSplitter } from '../../src/lines/line-splitter.js';
 import { cut } from '../support/chunks.js';
 
 interface Split {
@@ -49,6 +49,29 @@ describe('LineSplitter', () => {
     splitter.push(Buffer.from('d\n'));
     splitter.end();
     expect(events).toEqual(['block "a\\nb"', 'line 1 a', 'line 2 b', 'block "cd"', 'line 3 cd']);
+  });
+
+  it(`decodes a chunk of many lines in blocks of at most ${BLOCK_BYTES} bytes, a longer line alone`, () => {
+    const short = Array.from({ length: 30000 }, (_, index) => `{"n":${index},"text":"${'€'.repeat(index % 7)}"}`);
+    const long = `{"long":"${'x'.repeat(BLOCK_BYTES + 100)}"}`;
+    const lines = [...short.slice(0, 20000), long, ...short.slice(20000)];
+    const blocks: string[] = [];
+    const seen: string[] = [];
+    const splitter = new LineSplitter(
+      4 << 20,
+      (text) => seen.push(text),
+      () => {},
+      (block) => blocks.push(block),
+    );
+    splitter.push(Buffer.from(`${lines.join('\n')}\n`));
+    splitter.end();
+    expect(seen).toEqual(lines);
+    expect(blocks.join('\n')).toBe(lines.join('\n'));
+    expect(blocks.length).toBeGreaterThan(2);
+    for (const block of blocks) {
+      if (block !== long) expect(Buffer.byteLength(block)).toBeLessThanOrEqual(BLOCK_BYTES);
+    }
+    expect(blocks).toContain(long);
   });
 
   it('decodes invalid UTF-8 as U+FFFD instead of failing', () => {
