@@ -104,6 +104,8 @@ export class Node {
   /** mayBeInexact of the block of lines being received, worked out once for all of them. */
   private blockMayBeInexact = true;
   private stopped = false;
+  /** Envelope heads by dest, for replies from `src`. */
+  private heads: { readonly src: string; readonly to: (dest: string) => string } | undefined;
 
   constructor(private readonly options: NodeOptions) {
     this.output = new BatchedWriter(options.output);
@@ -298,42 +300,59 @@ export class Node {
     this.options.log(`line ${lineNumber}: ${what}: ${JSON.stringify(line.slice(0, PREVIEW_LENGTH))}`);
   }
 
-  /** Serializes one envelope; fields in body order, `in_reply_to` second, fragments as-is. */
+  /**
+   * Serializes one envelope; fields in body order, `in_reply_to` second, fragments
+   * as-is. Most pieces are cached, so a reply costs few concatenations.
+   */
   private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown): void {
     if (this.stopped) return;
     const out = this.output;
-    let head = `{"src":${quoted(src)},"dest":${quoted(dest)},"body":{"type":${quoted(body.type)}`;
-    if (inReplyTo !== undefined) head += `,"in_reply_to":${valueJson(inReplyTo)}`;
+    let reply = this.envelopeHead(src, dest) + quoted(body.type);
+    if (inReplyTo !== undefined) reply += `,"in_reply_to":${valueJson(inReplyTo)}`;
     for (const field in body) {
       const value = body[field];
       if (field === 'type' || field === 'in_reply_to' || value === undefined) continue;
-      head += `,${quoted(field)}:`;
+      reply += memberHead(field);
       if (value instanceof JsonFragment) {
-        out.write(head);
+        out.write(reply);
         for (const part of value.parts) out.write(part);
-        head = '';
+        reply = '';
       } else {
-        head += valueJson(value);
+        reply += valueJson(value);
       }
     }
-    out.write(`${head}}}\n`);
+    out.write(`${reply}}}\n`);
+  }
+
+  /** `{"src":…,"dest":…,"body":{"type":`, cached for one src at a time: this node's id, once it has one. */
+  private envelopeHead(src: string, dest: string): string {
+    if (this.heads?.src !== src) {
+      this.heads = { src, to: memo((to) => `{"src":${JSON.stringify(src)},"dest":${JSON.stringify(to)},"body":{"type":`) };
+    }
+    return this.heads.to(dest);
   }
 }
 
-/** Quoted forms of the few strings every reply repeats: node ids, types, field names. */
-const quotedCache = new Map<string, string>();
-const QUOTED_CACHE_LIMIT = 4096;
+/** Bound on each cache below: clients choose their own ids. */
+const CACHE_LIMIT = 4096;
 
-function quoted(text: string): string {
-  let json = quotedCache.get(text);
-  if (json === undefined) {
-    json = JSON.stringify(text);
-    // Bounded: client ids are chosen by the clients.
-    if (quotedCache.size >= QUOTED_CACHE_LIMIT) quotedCache.clear();
-    quotedCache.set(text, json);
-  }
-  return json;
+/** `make`, remembered for the few strings every reply repeats: node ids, types, field names. */
+function memo(make: (text: string) => string): (text: string) => string {
+  const cache = new Map<string, string>();
+  return (text) => {
+    let made = cache.get(text);
+    if (made === undefined) {
+      made = make(text);
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(text, made);
+    }
+    return made;
+  };
 }
+
+const quoted = memo((text) => JSON.stringify(text));
+/** `,"field":` */
+const memberHead = memo((field) => `,${JSON.stringify(field)}:`);
 
 function valueJson(value: unknown): string {
   return typeof value === 'number' ? String(value) : stringifyJson(value);

@@ -152,6 +152,23 @@ describe('reply format', () => {
     expect(out).toEqual(['{"src":"n1","dest":"c1","body":{"type":"order_ok","in_reply_to":5,"z":1,"a":[1,2],"m":{"y":null}}}']);
   });
 
+  it('addresses each reply right among more clients and fields than its caches hold', async () => {
+    const count = 5000;
+    const lines = Array.from(
+      { length: count },
+      (_, index) => `{"src":"c${index}","dest":"n${index % 3}","body":{"type":"copy","msg_id":${index},"f${index}":${index}}}`,
+    );
+    const { out } = await exchange(lines, (node) =>
+      node.handle('copy', z.looseObject({}), ({ rawBody: { type, msg_id, ...fields } }) => ({ type: 'copy_ok', ...fields })),
+    );
+    expect(out).toEqual(
+      Array.from(
+        { length: count },
+        (_, index) => `{"src":"n${index % 3}","dest":"c${index}","body":{"type":"copy_ok","in_reply_to":${index},"f${index}":${index}}}`,
+      ),
+    );
+  });
+
   it('answers a request without msg_id with a reply without in_reply_to', async () => {
     const { out } = await exchange(['{"src":"c1","dest":"n1","body":{"type":"echo","echo":7}}'], withEcho);
     expect(out).toEqual(['{"src":"n1","dest":"c1","body":{"type":"echo_ok","echo":7}}']);
