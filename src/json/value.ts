@@ -32,13 +32,28 @@ export function jsonTypeOf(value: unknown): string {
  * array is one level). Recursion stops at the limit, so it is safe on any depth.
  */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  if (typeof value !== 'object' || value === null || value instanceof ExactNumber) return false;
+  return isContainer(value) && containerNestsDeeperThan(value, limit);
+}
+
+/** An array or object: a value that nests. */
+function isContainer(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !(value instanceof ExactNumber);
+}
+
+/** The walk itself; scalars are passed over without a call, and a big rebuild holds a million of them. */
+function containerNestsDeeperThan(container: object, limit: number): boolean {
   if (limit === 0) return true;
-  if (Array.isArray(value)) {
-    for (const element of value) if (nestsDeeperThan(element, limit - 1)) return true;
+  if (Array.isArray(container)) {
+    for (let index = 0; index < container.length; index++) {
+      const element: unknown = container[index];
+      if (isContainer(element) && containerNestsDeeperThan(element, limit - 1)) return true;
+    }
     return false;
   }
-  for (const key in value) if (nestsDeeperThan((value as JsonObject)[key], limit - 1)) return true;
+  for (const key in container) {
+    const member = (container as JsonObject)[key];
+    if (isContainer(member) && containerNestsDeeperThan(member, limit - 1)) return true;
+  }
   return false;
 }
 
