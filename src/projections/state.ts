@@ -45,6 +45,8 @@ class ArrayState implements ProjectionState {
   private slots: unknown[] = [];
   /** Each slot's JSON, computed when first needed; undefined for holes too. */
   private slotJson: (string | undefined)[] = [];
+  /** Whether the bytes have been built before: later builds reuse each element's JSON. */
+  private bytesBuilt = false;
   private holes = 0;
   /** The first slot with each key. */
   private firstSlot = new JsonKeyMap<number>();
@@ -139,6 +141,11 @@ class ArrayState implements ProjectionState {
 
   /** "[" and the elements' JSON, comma-separated, without the closing bracket. */
   private openJson(): string {
+    // The first build has no element JSON to reuse (after a rebuild, say), and one
+    // native call for the whole array is about 3x faster than one per element.
+    const firstBuild = !this.bytesBuilt;
+    this.bytesBuilt = true;
+    if (firstBuild && this.holes === 0) return stringifyJson(this.slots).slice(0, -1);
     let json = '[';
     let first = true;
     for (let slot = 0; slot < this.slots.length; slot++) {
