@@ -16,9 +16,10 @@ const MAY_BE_INEXACT = /\d(?:[\d.]{15}|[eE][+-]?\d{3})/;
 
 /**
  * A prefilter that lets most texts skip MAY_BE_INEXACT, which costs ~3 ns a character.
- * It matches every text that MAY_BE_INEXACT matches: 16 significant digits with at most
- * one dot hold a run of 8 digits, and an exponent of 3 digits follows a digit. Spelled out, not
- * \d{7}: the regex engine then skips ahead on fixed classes, several times faster.
+ * It matches every text that MAY_BE_INEXACT matches: 16 significant digits with at
+ * most one dot hold a run of 8 digits, and an exponent of 3 digits follows a digit.
+ * Spelled out, not \d{7}: the regex engine then skips ahead on fixed classes,
+ * several times faster.
  */
 const DIGIT_RUN_OR_LONG_EXPONENT = /\d(?:\d\d\d\d\d\d\d|[eE][+-]?\d\d\d)/;
 
