@@ -257,13 +257,19 @@ function compareOutputs(expected: { name: string; path: string }, actual: { name
   }
 }
 
+/** The commands in the order the round after `previous` rounds runs them: rotated, so that none always runs first. */
+function roundOrder(commands: readonly Command[], previous: number): Command[] {
+  const shift = previous % commands.length;
+  return [...commands.slice(shift), ...commands.slice(0, shift)];
+}
+
 /** Times each command alternately for `rounds` rounds, then checks line counts and replies. */
 async function runBench(bench: Bench, file: WorkloadFile, rounds: number): Promise<Map<string, Summary>> {
   const outPath = (cmd: Command) => join(OUT_DIR, `${bench.workload}.${slug(cmd.name)}.out`);
   const runs = new Map<string, Run[]>(bench.commands.map((c) => [c.name, []]));
   for (let round = 1; round <= rounds; round++) {
     const progress: string[] = [];
-    for (const cmd of bench.commands) {
+    for (const cmd of roundOrder(bench.commands, round - 1)) {
       const run = await timeRun(cmd, file.path, outPath(cmd));
       runs.get(cmd.name)!.push(run);
       progress.push(`${cmd.name} ${fmtRun(run.ms, run.rssKiB)}`);
