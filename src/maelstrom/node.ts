@@ -333,7 +333,7 @@ export class Node {
   }
 }
 
-/** Bound on each cache below: clients choose their own ids. */
+/** Bound on each memo's cache (the envelope heads' too): clients choose their own ids. */
 const CACHE_LIMIT = 4096;
 
 /** `make`, remembered for the few strings every reply repeats: node ids, types, field names. */
