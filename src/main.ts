@@ -71,6 +71,8 @@ export async function main(args: readonly string[]): Promise<number> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // A closed terminal or a supervisor's reload: the same orderly stop, never a cut-off reply.
+  process.on('SIGHUP', stop);
 
   await node.run();
   return 0;

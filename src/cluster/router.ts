@@ -61,10 +61,24 @@ export function serveCluster(
     });
   }
 
-  node.handle('forward', forwardSchema, ({ body }) => {
-    const handler = byType.get(body.request.type);
-    if (!handler) throw new RpcError(ErrorCode.notSupported, `forward: cannot forward ${JSON.stringify(body.request.type)}`);
-    // Always answered here, never forwarded again: a forward loop is impossible.
-    return runHandler(handler, store, parseRequest(handler.schema, body.request, handler.type));
-  });
+  node.handle(
+    'forward',
+    forwardSchema,
+    ({ body }) => {
+      const handler = byType.get(body.request.type);
+      if (!handler) throw new RpcError(ErrorCode.notSupported, `forward: cannot forward ${JSON.stringify(body.request.type)}`);
+      const request = parseRequest(handler.schema, body.request, handler.type);
+      const name = handler.projectionOf?.(request);
+      // Peers that disagree on node_ids must not split one projection between two owners.
+      if (name !== undefined && ownerOf(name, node.nodeIds) !== node.id) {
+        throw new RpcError(
+          ErrorCode.malformedRequest,
+          `${handler.type}: projection ${JSON.stringify(name)} is not owned by ${node.id ?? 'this node'}`,
+        );
+      }
+      // Always answered here, never forwarded again: a forward loop is impossible.
+      return runHandler(handler, store, request);
+    },
+    { peersOnly: true },
+  );
 }

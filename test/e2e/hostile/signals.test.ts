@@ -1,0 +1,78 @@
+/** Signals and a reader that goes away: the node ends in order, with whole replies only. */
+import { describe, expect, it } from 'vitest';
+import { message } from '../../support/messages.js';
+import { NodeProcess } from '../../support/process.js';
+
+describe('the reader going away (EPIPE)', () => {
+  it('ends the node with exit code 0 and nothing on stderr', async () => {
+    const node = new NodeProcess();
+    const burst = (first: number): string[] =>
+      Array.from({ length: 3000 }, (_, i) => message(`{"type":"read","msg_id":${first + i},"projection":"nope"}`));
+    node.writeLines(burst(1));
+    await node.waitForLines(1);
+    // Close our end of the node's stdout, then give it thousands more requests to answer.
+    node.child.stdout.destroy();
+    node.writeLines(burst(3001));
+    node.endInput();
+    const result = await node.finished();
+    expect(result.code).toBe(0);
+    expect(result.signal).toBeNull();
+    expect(result.stderr).toBe('');
+  });
+});
+
+describe('a second signal', () => {
+  it('ends a node whose reader has stopped reading, still with exit code 0', async () => {
+    // ~10 MB of replies nobody reads: after SIGTERM the node waits for stdout to drain, so it
+    // would never exit; SIGINT (a different signal, so the two cannot merge) ends it at once.
+    const state = JSON.stringify({ pad: 'x'.repeat(10_000) });
+    const node = new NodeProcess();
+    node.writeLines([
+      message(`{"type":"create","msg_id":0,"name":"p","initial_state":${state}}`),
+      ...Array.from({ length: 1000 }, (_, i) => message(`{"type":"read","msg_id":${i + 1},"projection":"p"}`)),
+    ]);
+    await node.waitForLines(1);
+    node.child.stdout.pause();
+    // 'exit' comes while stdout is still unread; 'close' would wait for it to be read.
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      node.child.once('exit', (code, signal) => resolve([code, signal])),
+    );
+    node.child.kill('SIGTERM');
+    node.child.kill('SIGINT');
+    expect(await exited).toEqual([0, null]);
+    node.child.stdout.resume();
+    expect((await node.finished()).stderr).toBe('');
+  });
+});
+
+describe.each(['SIGTERM', 'SIGHUP'] as const)('%s during a burst', (signal) => {
+  it('exits 0 having written whole replies only, in order, for a prefix of the requests', async () => {
+    // Each reply is ~10 kB, so one input chunk's replies take many pipe-fulls to drain:
+    // the signal arrives while the node still has replies to write.
+    const state = JSON.stringify({ pad: 'x'.repeat(10_000) });
+    const count = 1000;
+    const node = new NodeProcess();
+    node.writeLines([
+      message(`{"type":"create","msg_id":0,"name":"p","initial_state":${state}}`),
+      ...Array.from({ length: count }, (_, i) => message(`{"type":"read","msg_id":${i + 1},"projection":"p"}`)),
+    ]);
+    await node.waitForLines(2);
+    node.child.kill(signal);
+    const result = await node.finished();
+
+    expect(result.code).toBe(0);
+    expect(result.signal).toBeNull();
+    expect(result.stderr).toBe('');
+    // Every line is a whole reply (the helper keeps a cut-off last line, which would fail here).
+    const answered = result.stdout.length - 1;
+    expect(answered).toBeGreaterThanOrEqual(1);
+    expect(answered).toBeLessThanOrEqual(count);
+    expect(result.stdout[0]).toBe('{"src":"n1","dest":"c1","body":{"type":"projection_created","in_reply_to":0,"name":"p","version":0}}');
+    expect(result.stdout.slice(1)).toEqual(
+      Array.from(
+        { length: answered },
+        (_, i) => `{"src":"n1","dest":"c1","body":{"type":"read_ok","in_reply_to":${i + 1},"projection":"p","version":0,"state":${state}}}`,
+      ),
+    );
+  });
+});
