@@ -1,16 +1,34 @@
 import * as z from 'zod';
-import { OPS } from '../projections/ops.js';
-import { isJsonObject } from '../json/value.js';
+import { isOp, OPS, type Op } from '../projections/ops.js';
+import { isJsonObject, jsonTypeOf, type JsonObject } from '../json/value.js';
 import { defineHandler } from './registry.js';
-import { projectionName } from './schemas.js';
+import { MAX_NAME_LENGTH, projectionName } from './schemas.js';
 
-const op = z.enum(OPS, { error: `must be one of ${OPS.join(', ')}` });
-
-/** A Map, because zod drops a "__proto__" key from objects, and it is a legal event type. */
-const handlers = z.preprocess(
-  (value) => (isJsonObject(value) ? new Map(Object.entries(value)) : value),
-  z.map(z.string(), op),
-);
+/**
+ * The event-type → op table, checked entry by entry up to the first bad one: a table of a
+ * million entries is refused at its first mistake, not described in full. A Map, because
+ * "__proto__" is a legal event type.
+ */
+const handlers = z
+  .custom<JsonObject>(isJsonObject, {
+    error: ({ input }) => (input === undefined ? 'is required' : `must be an object, got ${jsonTypeOf(input)}`),
+  })
+  .check((payload) => {
+    for (const eventType in payload.value) {
+      const op = payload.value[eventType];
+      const problem =
+        eventType.length > MAX_NAME_LENGTH
+          ? `is an event type longer than ${MAX_NAME_LENGTH} characters`
+          : isOp(op)
+            ? undefined
+            : `must be one of ${OPS.join(', ')}`;
+      if (problem === undefined) continue;
+      const path = [eventType.length > MAX_NAME_LENGTH ? `${eventType.slice(0, 40)}…` : eventType];
+      payload.issues.push({ code: 'custom', input: op, path, message: problem });
+      return;
+    }
+  })
+  .transform((table) => new Map(Object.entries(table) as [string, Op][]));
 
 export const create = defineHandler({
   type: 'create',

@@ -1,10 +1,18 @@
 import * as z from 'zod';
 import { ExactNumber } from '../json/exact-number.js';
-import { jsonTypeOf } from '../json/value.js';
-import { HotSchema } from '../schema/hot-schema.js';
+import { listOf } from '../schema/list.js';
 import type { EventId, ProjectionEvent } from '../projections/projection.js';
 
-export const projectionName = z.string().min(1, { error: 'must not be empty' });
+/**
+ * Names are keys of the node's largest map and are echoed in every reply: a bound keeps
+ * both cheap (V8 hashes a string of 16,384 characters or more by its length alone).
+ */
+export const MAX_NAME_LENGTH = 1024;
+
+export const projectionName = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` });
 
 /** Integers beyond 2^53 arrive as ExactNumber and are ids like any other. */
 function isEventId(value: unknown): value is EventId {
@@ -21,29 +29,8 @@ export const event = z.object({
   event_id: eventId.optional(),
 }) satisfies z.ZodType<ProjectionEvent>;
 
-/** `event`, as each event of a list is checked against it. */
-const listedEvent = new HotSchema(event);
-
-/**
- * A list of events, each checked against `event` but kept as it arrived: z.array(event)
- * would copy every event, and a large rebuild has a million of them.
- */
-export const eventList = z
-  .custom<ProjectionEvent[]>(Array.isArray, {
-    error: ({ input }) => (input === undefined ? 'is required' : `must be an array, got ${jsonTypeOf(input)}`),
-  })
-  .check((payload) => {
-    const list = payload.value;
-    for (let index = 0; index < list.length; index++) {
-      if (listedEvent.validate(list[index])) continue;
-      // Asked again for the details only on failure: reportInput turns off zod's compiled parser.
-      const { error } = event.safeParse(list[index], { reportInput: true });
-      for (const issue of error?.issues ?? []) {
-        // An issue zod has finished is a raw issue again with its input given back.
-        payload.issues.push({ ...issue, input: issue.input, path: [index, ...issue.path] } as z.core.$ZodRawIssue);
-      }
-    }
-  });
+/** A rebuild's events: checked up to the first bad one, and kept as they arrived. */
+export const eventList = listOf(event);
 
 const expectedVersion = z.int().min(0, { error: 'must be a non-negative integer' });
 

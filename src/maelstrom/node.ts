@@ -5,6 +5,7 @@ import { stringifyJson } from '../json/stringify.js';
 import { isJsonObject, JsonFragment, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { LineSplitter } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
+import { listOf } from '../schema/list.js';
 import {
   envelopeSchema,
   isAnswerable,
@@ -73,7 +74,7 @@ const PREVIEW_LENGTH = 120;
 
 const initSchema = z.object({
   node_id: z.string().min(1, { error: 'must not be empty' }),
-  node_ids: z.array(z.string()),
+  node_ids: listOf(z.string()),
 });
 
 /** An answerable message that may still fail validation: a string `src` and an object `body`. */
@@ -383,11 +384,9 @@ function valueJson(value: unknown): string {
   return typeof value === 'number' ? String(value) : stringifyJson(value);
 }
 
-/** An empty line, or one of JSON whitespace only; a JSON text never starts with anything else that is blank. */
+/** An empty line, or one of white space only; a message line starts with "{" and needs no further look. */
 function isBlank(line: string): boolean {
-  if (line.length === 0) return true;
-  const first = line.charCodeAt(0);
-  return (first === 0x20 || first === 0x09 || first === 0x0d || first === 0x0a) && line.trim() === '';
+  return line.length === 0 || (line.charCodeAt(0) !== 0x7b && line.trim() === '');
 }
 
 /** Why a message nests too deep to handle, if it does; each level takes a character, so only long lines can. */

@@ -2,3 +2,7 @@
 export const OPS = ['merge', 'append', 'remove', 'replace', 'ignore'] as const;
 
 export type Op = (typeof OPS)[number];
+
+export function isOp(value: unknown): value is Op {
+  return (OPS as readonly unknown[]).includes(value);
+}

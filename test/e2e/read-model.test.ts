@@ -146,8 +146,9 @@ describe('redelivery, concurrency and atomic rebuild, end to end', () => {
   it(`names bad requests and bad events the same once their checks are compiled (after ${CHECKS_BEFORE_COMPILING})`, async () => {
     const warmUp = Array.from({ length: CHECKS_BEFORE_COMPILING }, (_, index) => update('o', 'E', { last: index }));
     const events: object[] = Array.from({ length: CHECKS_BEFORE_COMPILING + 10 }, (_, index) => ({ event_type: 'E', event_data: { index } }));
-    events[5] = { event_type: 'E' };
-    events[CHECKS_BEFORE_COMPILING + 5] = { event_type: 5, event_data: {} };
+    // The first bad event, checked by the compiled schema; the second is never looked at.
+    events[CHECKS_BEFORE_COMPILING + 5] = { event_type: 5 };
+    events[CHECKS_BEFORE_COMPILING + 7] = { event_type: 'E' };
     const replies = await exchange([
       { type: 'create', name: 'o', initial_state: {} },
       ...warmUp,
@@ -161,7 +162,7 @@ describe('redelivery, concurrency and atomic rebuild, end to end', () => {
         type: 'error',
         in_reply_to: CHECKS_BEFORE_COMPILING + 3,
         code: 12,
-        text: `rebuild: events[5].event_data is required; events[${CHECKS_BEFORE_COMPILING + 5}].event_type must be a string, got number`,
+        text: `rebuild: events[${CHECKS_BEFORE_COMPILING + 5}].event_type must be a string, got number; events[${CHECKS_BEFORE_COMPILING + 5}].event_data is required`,
       },
       { type: 'read_ok', in_reply_to: CHECKS_BEFORE_COMPILING + 4, projection: 'o', version: CHECKS_BEFORE_COMPILING, state: { last: CHECKS_BEFORE_COMPILING - 1 } },
     ]);
@@ -184,7 +185,7 @@ describe('redelivery, concurrency and atomic rebuild, end to end', () => {
         type: 'error',
         in_reply_to: 4,
         code: 12,
-        text: 'rebuild: events[1].event_data is required; events[2].event_type must be a string, got number',
+        text: 'rebuild: events[1].event_data is required',
       },
       { type: 'read_ok', in_reply_to: 5, projection: 'o', version: 1, state: { kept: true } },
       { type: 'projection_updated', in_reply_to: 6, projection: 'o', version: 1, state: { kept: true }, duplicate: true },

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseJson } from '../../src/json/parse.js';
 import { JsonKeyMap } from '../../src/projections/keys.js';
 
@@ -49,5 +49,51 @@ describe('JsonKeyMap', () => {
     expect(map.has('__proto__')).toBe(false);
     map.clear();
     expect(map.has('constructor')).toBe(false);
+  });
+
+  it('compares objects and arrays as JSON values: members in any order, numbers by value', () => {
+    const map = new JsonKeyMap<string>();
+    map.set(parseJson('{"a":1,"b":[2,{"c":1e400}]}'), 'object');
+    map.set(parseJson('[1e400, 1.0]'), 'array');
+    expect(map.get(parseJson('{"b":[2,{"c":10e399}],"a":1.0}'))).toBe('object');
+    expect(map.get(parseJson('[10e399, 1]'))).toBe('array');
+    expect(map.get(parseJson('[1, 1e400]'))).toBeUndefined();
+    expect(map.get(parseJson('{"a":"1","b":[2,{"c":1e400}]}'))).toBeUndefined();
+    expect(map.get(parseJson('[0.10000000000000000001]'))).toBeUndefined();
+  });
+
+  it('keeps long strings apart, at and around the length V8 stops hashing', () => {
+    const map = new JsonKeyMap<number>();
+    const keys = [16_383, 16_384, 16_385].flatMap((length) => [
+      'x'.repeat(length - 1) + 'a',
+      'x'.repeat(length - 1) + 'b',
+      'x'.repeat(length - 1) + '\ud800',
+      'x'.repeat(length - 1) + '\ud801',
+    ]);
+    keys.forEach((key, index) => map.set(key, index));
+    expect(keys.map((key) => map.get(key.slice(0, -1) + key.slice(-1)))).toEqual(keys.map((_, index) => index));
+    map.delete(keys[5]);
+    expect(map.has(keys[5])).toBe(false);
+    expect(map.has(keys[4])).toBe(true);
+  });
+
+  it('never hands a Map or its string table a key V8 would hash by length alone', () => {
+    const seen: number[] = [];
+    const set = Map.prototype.set;
+    const spy = vi.spyOn(Map.prototype, 'set').mockImplementation(function (this: Map<unknown, unknown>, key, value) {
+      if (typeof key === 'string') seen.push(key.length);
+      return set.call(this, key, value);
+    });
+    try {
+      const map = new JsonKeyMap<number>();
+      for (let i = 0; i < 50; i++) {
+        map.set('y'.repeat(20_000) + String(i), i);
+        map.set([`${'z'.repeat(20_000)}${i}`], i);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen.length).toBe(100);
+    expect(Math.max(...seen)).toBeLessThan(16_384);
   });
 });

@@ -1,0 +1,29 @@
+import * as z from 'zod';
+import { jsonTypeOf } from '../json/value.js';
+import { HotSchema } from './hot-schema.js';
+
+/**
+ * An array whose elements `element` accepts, kept as it arrived (z.array would copy a
+ * million elements) and checked up to its first bad element only: a bad list costs no
+ * more than a good one, and its error names that one element.
+ */
+export function listOf<Element extends z.ZodType>(element: Element) {
+  const hot = new HotSchema(element);
+  return z
+    .custom<z.output<Element>[]>(Array.isArray, {
+      error: ({ input }) => (input === undefined ? 'is required' : `must be an array, got ${jsonTypeOf(input)}`),
+    })
+    .check((payload) => {
+      const list = payload.value;
+      for (let index = 0; index < list.length; index++) {
+        if (hot.validate(list[index])) continue;
+        // Asked again for the details only on failure: reportInput turns off zod's compiled parser.
+        const { error } = element.safeParse(list[index], { reportInput: true });
+        for (const issue of error?.issues ?? []) {
+          // An issue zod has finished is a raw issue again with its input given back.
+          payload.issues.push({ ...issue, input: issue.input, path: [index, ...issue.path] } as z.core.$ZodRawIssue);
+        }
+        return;
+      }
+    });
+}
