@@ -1,8 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import * as z from 'zod';
 import { mayBeInexact, parseJson } from '../json/parse.js';
-import { stringifyJson } from '../json/stringify.js';
-import { isJsonObject, JsonFragment, nestsDeeperThan, type JsonObject } from '../json/value.js';
+import { isJsonObject, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { LineSplitter } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { listOf } from '../schema/list.js';
@@ -16,6 +15,7 @@ import {
 } from './envelope.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { BatchedWriter } from './output.js';
+import { EnvelopeSerializer } from './serialize.js';
 import { describeIssues, issuesWithInput, parseRequest } from './validate.js';
 
 /** A body's fields as a schema outputs them. */
@@ -112,8 +112,7 @@ export class Node {
   /** mayBeInexact of the block of lines being received, worked out once for all of them. */
   private blockMayBeInexact = true;
   private stopped = false;
-  /** Envelope heads by dest, for replies from `src`. */
-  private heads: { readonly src: string; readonly to: (dest: string) => string } | undefined;
+  private readonly serializer = new EnvelopeSerializer();
 
   constructor(private readonly options: NodeOptions) {
     this.output = new BatchedWriter(options.output);
@@ -326,62 +325,12 @@ export class Node {
     this.options.log(`line ${lineNumber}: ${what}: ${JSON.stringify(line.slice(0, PREVIEW_LENGTH))}`);
   }
 
-  /**
-   * Serializes one envelope; fields in body order, `in_reply_to` second, fragments
-   * as-is. Most pieces are cached, so a reply costs few concatenations.
-   */
   private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown): void {
     if (this.stopped) return;
-    const out = this.output;
-    let reply = this.envelopeHead(src, dest) + quoted(body.type);
-    if (inReplyTo !== undefined) reply += `,"in_reply_to":${valueJson(inReplyTo)}`;
-    for (const field in body) {
-      const value = body[field];
-      if (field === 'type' || field === 'in_reply_to' || value === undefined) continue;
-      reply += memberHead(field);
-      if (value instanceof JsonFragment) {
-        out.write(reply);
-        for (const part of value.parts) out.write(part);
-        reply = '';
-      } else {
-        reply += valueJson(value);
-      }
-    }
-    out.write(`${reply}}}\n`);
+    const json = this.serializer.serialize(src, dest, body, inReplyTo);
+    if (typeof json === 'string') this.output.write(json);
+    else for (const part of json) this.output.write(part);
   }
-
-  /** `{"src":…,"dest":…,"body":{"type":`, cached for one src at a time: this node's id, once it has one. */
-  private envelopeHead(src: string, dest: string): string {
-    if (this.heads?.src !== src) {
-      this.heads = { src, to: memo((to) => `{"src":${JSON.stringify(src)},"dest":${JSON.stringify(to)},"body":{"type":`) };
-    }
-    return this.heads.to(dest);
-  }
-}
-
-/** Bound on each memo's cache (the envelope heads' too): clients choose their own ids. */
-const CACHE_LIMIT = 4096;
-
-/** `make`, remembered for the few strings every reply repeats: node ids, types, field names. */
-function memo(make: (text: string) => string): (text: string) => string {
-  const cache = new Map<string, string>();
-  return (text) => {
-    let made = cache.get(text);
-    if (made === undefined) {
-      made = make(text);
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(text, made);
-    }
-    return made;
-  };
-}
-
-const quoted = memo((text) => JSON.stringify(text));
-/** `,"field":` */
-const memberHead = memo((field) => `,${JSON.stringify(field)}:`);
-
-function valueJson(value: unknown): string {
-  return typeof value === 'number' ? String(value) : stringifyJson(value);
 }
 
 /** An empty line, or one of white space only; a message line starts with "{" and needs no further look. */
