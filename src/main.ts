@@ -4,11 +4,11 @@ import packageJson from '../package.json' with { type: 'json' };
 import { parseCommandLine, USAGE } from './cli.js';
 import { serveProjections } from './serve.js';
 import { Node } from './maelstrom/node.js';
+import { Diagnostics } from './maelstrom/diagnostics.js';
 import { FileOutput } from './maelstrom/output.js';
 
-function log(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
+/** stderr, paced: a reader that does not keep up costs a count of dropped lines, not memory. */
+const log = new Diagnostics(process.stderr).log;
 
 /**
  * stdin; a file is read in 1 MiB chunks rather than 64 KiB, so a 100 MB rebuild line
@@ -36,7 +36,7 @@ export async function main(args: readonly string[]): Promise<number> {
       return 0;
     }
     case 'usage-error':
-      log(`projection-node: ${command.message}\n\n${USAGE}`);
+      process.stderr.write(`projection-node: ${command.message}\n\n${USAGE}`);
       return 2;
     case 'run':
       break;

@@ -1,7 +1,7 @@
 /** Limits: a bad request costs no more than a good one, and long strings never slow a lookup. */
 import { describe, expect, it } from 'vitest';
 import { bodies, message } from '../../support/messages.js';
-import { runNode } from '../../support/process.js';
+import { NodeProcess, runNode } from '../../support/process.js';
 
 describe('a long invalid list', () => {
   it('is refused at its first bad element, in an error that names that one', async () => {
@@ -21,5 +21,26 @@ describe('a long invalid list', () => {
       { type: 'error', in_reply_to: 3, code: 12, text: 'create: handlers.E0 must be one of merge, append, remove, replace, ignore' },
       { type: 'list_ok', in_reply_to: 4, projections: [] },
     ]);
+  });
+});
+
+describe('a reader that does not read stderr', () => {
+  it('costs dropped diagnostics, counted in one line, and every request is still answered', async () => {
+    const node = new NodeProcess();
+    node.child.stderr.pause();
+    const garbage = 300_000;
+    node.write(`${'garbage\n'.repeat(garbage)}${message('{"type":"list","msg_id":1}')}\n`);
+    await node.waitForLines(1);
+    node.child.stderr.resume();
+    node.endInput();
+    const result = await node.finished();
+    expect(result.code).toBe(0);
+    expect(bodies(result.stdout)).toEqual([{ type: 'list_ok', in_reply_to: 1, projections: [] }]);
+    const lines = result.stderr.trimEnd().split('\n');
+    const summary = /^… and (\d+) more diagnostic lines, dropped while stderr was not being read$/.exec(lines.at(-1) ?? '');
+    expect(summary).not.toBeNull();
+    const logged = lines.filter((line) => /^line \d+: not JSON/.test(line));
+    expect(logged.length + Number(summary?.[1])).toBe(garbage);
+    expect(logged.length).toBeLessThan(garbage / 2);
   });
 });

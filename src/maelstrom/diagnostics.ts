@@ -1,0 +1,52 @@
+import type { Writable } from 'node:stream';
+
+/** Diagnostics waiting on a slow reader, at most: past this, lines are counted instead of kept. */
+const MAX_BACKLOG_BYTES = 64 * 1024;
+
+/** C0 and C1 control characters and DEL: a terminal would act on them. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Writes diagnostic lines to a stream (stderr) without ever holding more than a small
+ * backlog: while the reader is behind, lines are counted, and one line says how many
+ * were dropped once it has caught up. Control characters from the input are escaped,
+ * so a diagnostic is safe to read in a terminal.
+ */
+export class Diagnostics {
+  private dropped = 0;
+  private waiting = false;
+
+  constructor(
+    private readonly stream: Writable,
+    private readonly maxBacklogBytes = MAX_BACKLOG_BYTES,
+  ) {}
+
+  /** Writes one line (no newline in `text`); bound, so it can be passed around as a function. */
+  readonly log = (text: string): void => {
+    if (this.waiting) {
+      this.dropped++;
+      return;
+    }
+    this.stream.write(`${escapeControl(text).replaceAll('\n', '\\n')}\n`);
+    if (this.stream.writableLength <= this.maxBacklogBytes) return;
+    this.waiting = true;
+    const resume = (): void => {
+      this.stream.off('drain', resume).off('close', resume);
+      this.waiting = false;
+      if (this.dropped === 0) return;
+      const count = this.dropped;
+      this.dropped = 0;
+      this.log(`… and ${count} more diagnostic line${count === 1 ? '' : 's'}, dropped while stderr was not being read`);
+    };
+    this.stream.on('drain', resume).on('close', resume);
+  };
+
+  /** Lines counted but not written since the reader fell behind. */
+  get droppedLines(): number {
+    return this.dropped;
+  }
+}
