@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_LINE_BYTES } from './maelstrom/node.js';
+import { DEFAULT_MAX_LINE_BYTES } from './maelstrom/limits.js';
 
 export const DEFAULT_RPC_TIMEOUT_MS = 1000;
 

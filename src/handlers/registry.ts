@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import type { ReplyBody } from '../maelstrom/envelope.js';
-import type { BodySchema } from '../maelstrom/node.js';
+import type { BodySchema } from '../maelstrom/route.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import { ProjectionError, type ProjectionErrorKind } from '../projections/errors.js';
 import type { ProjectionStore } from '../projections/store.js';

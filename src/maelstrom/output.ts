@@ -1,5 +1,6 @@
 import { writevSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { MAX_OUTPUT_BACKLOG_BYTES } from './limits.js';
 
 /**
  * Text this long goes out at once. Measured on the small-message bench: 64 KiB beat
@@ -60,6 +61,11 @@ export class BatchedWriter {
     this.textLength = 0;
     this.bufferBytes = 0;
   };
+
+  /** Whether more output waits, here and in the stream, than a reader should be allowed to leave behind. */
+  get isBackedUp(): boolean {
+    return this.textLength + this.bufferBytes + this.stream.writableLength > MAX_OUTPUT_BACKLOG_BYTES;
+  }
 
   /** Flushes, then waits while the reader is behind, so input is read no faster than output drains. */
   async drained(): Promise<void> {

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_NESTING, Node } from '../../src/maelstrom/node.js';
+import { MAX_NESTING } from '../../src/maelstrom/limits.js';
+import { Node } from '../../src/maelstrom/node.js';
 import { OPS } from '../../src/projections/ops.js';
 import { serveProjections } from '../../src/serve.js';
 import { cut } from '../support/chunks.js';

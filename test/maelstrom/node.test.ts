@@ -2,7 +2,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RpcError } from '../../src/maelstrom/errors.js';
 import * as z from 'zod';
-import { MAX_NESTING, Node } from '../../src/maelstrom/node.js';
+import { MAX_NESTING } from '../../src/maelstrom/limits.js';
+import { Node } from '../../src/maelstrom/node.js';
 import { serveProjections } from '../../src/serve.js';
 import { exchange, Lines, start } from '../support/node.js';
 

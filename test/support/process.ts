@@ -20,7 +20,7 @@ export class NodeProcess {
   /** Complete stdout lines received so far, without their newlines. */
   readonly lines: string[] = [];
   stderr = '';
-  private partial = '';
+  private partial: string[] = [];
   private isClosed = false;
   private readonly waiters = new Set<() => void>();
   private readonly closed: Promise<NodeResult>;
@@ -33,8 +33,13 @@ export class NodeProcess {
     });
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (text: string) => {
-      const parts = (this.partial + text).split('\n');
-      this.partial = parts.pop() ?? '';
+      // A long line arrives in many pieces: joined once, at its newline, not once per piece.
+      if (!text.includes('\n')) {
+        this.partial.push(text);
+        return;
+      }
+      const parts = (this.partial.join('') + text).split('\n');
+      this.partial = [parts.pop() ?? ''];
       this.lines.push(...parts);
       this.notify();
     });
@@ -44,7 +49,8 @@ export class NodeProcess {
       this.child.on('close', (code, signal) => {
         this.isClosed = true;
         this.notify();
-        const stdout = this.partial === '' ? [...this.lines] : [...this.lines, this.partial];
+        const rest = this.partial.join('');
+        const stdout = rest === '' ? [...this.lines] : [...this.lines, rest];
         resolve({ stdout, stderr: this.stderr, code, signal });
       });
     });

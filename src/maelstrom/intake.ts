@@ -1,0 +1,156 @@
+import { mayBeInexact, parseJson } from '../json/parse.js';
+import { isJsonObject, nestsDeeperThan, type JsonObject } from '../json/value.js';
+import { LineSplitter } from '../lines/line-splitter.js';
+import { HotSchema } from '../schema/hot-schema.js';
+import { envelopeSchema, isAnswerable, type Message } from './envelope.js';
+import { MAX_NESTING, PREVIEW_LENGTH } from './limits.js';
+import type { BodyFields, Route } from './route.js';
+import { describeIssues, issuesWithInput } from './validate.js';
+
+/** What a line asks of the node. */
+export type Received =
+  /** A request; `route` and `body` are there when its route's schema has already accepted it. */
+  | { readonly kind: 'request'; readonly message: Message; readonly route?: Route; readonly body?: BodyFields }
+  /** A reply to an RPC of this node's. */
+  | { readonly kind: 'reply'; readonly message: Message; readonly lineNumber: number }
+  /** Error 12 to `src`, for a message that can be answered but not served. */
+  | { readonly kind: 'refused'; readonly src: string; readonly dest: unknown; readonly msgId: unknown; readonly text: string };
+
+export interface IntakeOptions {
+  readonly maxLineBytes: number;
+  /** Where diagnostics go, one line each. */
+  readonly log: (line: string) => void;
+  /** The route for a body type, if there is one. */
+  readonly routeOf: (type: string) => Route | undefined;
+  /** Whether `src` is another node of the cluster: a peer's forward nests one level deeper. */
+  readonly isPeer: (src: string) => boolean;
+}
+
+/**
+ * Input bytes to what they ask of the node: splits lines (size cap), parses them
+ * (exact numbers), and classifies each as a request, a reply or a refusal. Lines that
+ * cannot be answered are logged here, each once with its line number. Lines wait in a
+ * queue, so the node can stop taking them while its output is backed up.
+ */
+export class Intake {
+  private readonly splitter: LineSplitter;
+  /** Checks what no route's schema accepted; in a cluster, that includes every reply from a peer. */
+  private readonly envelopes = new HotSchema(envelopeSchema);
+  private lines: string[] = [];
+  private numbers: number[] = [];
+  /** Per line: whether its block of text has a number a double may not hold. */
+  private inexact: boolean[] = [];
+  private next = 0;
+  private blockInexact = true;
+
+  constructor(private readonly options: IntakeOptions) {
+    const { maxLineBytes, log } = options;
+    this.splitter = new LineSplitter(
+      maxLineBytes,
+      (line, lineNumber) => {
+        this.lines.push(line);
+        this.numbers.push(lineNumber);
+        this.inexact.push(this.blockInexact);
+      },
+      (lineNumber) => log(`line ${lineNumber}: longer than --max-line-bytes (${maxLineBytes}); dropped`),
+      (block) => (this.blockInexact = mayBeInexact(block)),
+    );
+  }
+
+  /** Queues the lines that `chunk` completes. */
+  push(chunk: Buffer): void {
+    this.splitter.push(chunk);
+  }
+
+  /** Queues the last line, if the input did not end with a newline. */
+  end(): void {
+    this.splitter.end();
+  }
+
+  get hasLines(): boolean {
+    return this.next < this.lines.length;
+  }
+
+  /** Takes the next queued line: what it asks, or undefined if it asks nothing (blank, or logged as unanswerable). */
+  take(): Received | undefined {
+    const index = this.next++;
+    const received = this.receive(this.lines[index] as string, this.numbers[index] as number, this.inexact[index] as boolean);
+    if (this.next === this.lines.length) {
+      this.lines = [];
+      this.numbers = [];
+      this.inexact = [];
+      this.next = 0;
+    }
+    return received;
+  }
+
+  /**
+   * Classifies one line. Never throws. `blockMayBeInexact` is false when the text the
+   * line came from has no number a double may not hold, which spares each line that check.
+   */
+  receive(line: string, lineNumber: number, blockMayBeInexact = true): Received | undefined {
+    // Skipped before parsing: an exception from JSON.parse costs microseconds, a million blank lines seconds.
+    if (isBlank(line)) return undefined;
+    let parsed: unknown;
+    try {
+      const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+      parsed = parseJson(text, blockMayBeInexact && mayBeInexact(text));
+    } catch (error) {
+      return this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
+    }
+    const route = this.routeOf(parsed);
+    if (route) {
+      const request = route.request.safeParse(parsed);
+      // The schema accepted the whole message, so it is an envelope as it stands.
+      if (request.success) return this.checked(parsed as Message, line, lineNumber, route, request.data.body);
+    }
+    // Replies, unknown types and invalid requests: checked layer by layer, so errors name the first layer that failed.
+    const envelope = this.envelopes.safeParse(parsed);
+    if (envelope.success) return this.checked(envelope.data, line, lineNumber);
+    const issues = issuesWithInput(envelopeSchema, parsed);
+    if (!isAnswerable(issues.issues)) return this.unanswerable(lineNumber, `cannot answer: ${describeIssues(issues)}`, line);
+    const raw = parsed as { src: string; dest?: unknown; body: JsonObject };
+    const tooDeep = nestingError(line, raw, MAX_NESTING);
+    const msgId = raw.body.msg_id;
+    // A msg_id that is an object or array may be what nests too deep, so it is not echoed.
+    const echoed = tooDeep && (isJsonObject(msgId) || Array.isArray(msgId)) ? undefined : msgId;
+    return { kind: 'refused', src: raw.src, dest: raw.dest, msgId: echoed, text: tooDeep ?? describeIssues(issues) };
+  }
+
+  /** The route a message asks for by its body type, looked up before anything is checked. */
+  private routeOf(parsed: unknown): Route | undefined {
+    const body = isJsonObject(parsed) ? parsed.body : undefined;
+    const type = isJsonObject(body) ? body.type : undefined;
+    return typeof type === 'string' ? this.options.routeOf(type) : undefined;
+  }
+
+  /** A valid envelope: a request or a reply, unless it nests too deep to handle. */
+  private checked(message: Message, line: string, lineNumber: number, route?: Route, body?: BodyFields): Received | undefined {
+    const isReply = message.body.in_reply_to !== undefined;
+    // Checked before any part of the message is echoed or logged: writing a deeper value overflows the stack.
+    // A peer wraps a client's request in one more level to forward it.
+    const tooDeep = nestingError(line, message, this.options.isPeer(message.src) ? MAX_NESTING + 1 : MAX_NESTING);
+    if (tooDeep && isReply) {
+      this.options.log(`line ${lineNumber}: dropped reply from ${message.src}: ${tooDeep}`);
+      return undefined;
+    }
+    if (tooDeep) return { kind: 'refused', src: message.src, dest: message.dest, msgId: message.body.msg_id, text: tooDeep };
+    return isReply ? { kind: 'reply', message, lineNumber } : { kind: 'request', message, route, body };
+  }
+
+  private unanswerable(lineNumber: number, what: string, line: string): undefined {
+    this.options.log(`line ${lineNumber}: ${what}: ${JSON.stringify(line.slice(0, PREVIEW_LENGTH))}`);
+    return undefined;
+  }
+}
+
+/** An empty line, or one of white space only; a message line starts with "{" and needs no further look. */
+function isBlank(line: string): boolean {
+  return line.length === 0 || (line.charCodeAt(0) !== 0x7b && line.trim() === '');
+}
+
+/** Why a message nests too deep to handle, if it does; each level takes a character, so only long lines can. */
+function nestingError(line: string, message: unknown, limit: number): string | undefined {
+  if (line.length <= limit || !nestsDeeperThan(message, limit)) return undefined;
+  return `message nests deeper than ${limit} levels`;
+}
