@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_LINE_BYTES } from './maelstrom/limits.js';
+import { defaultMaxMemoryMb } from './messages/memory.js';
 
 export const DEFAULT_RPC_TIMEOUT_MS = 1000;
 
@@ -12,6 +13,9 @@ Options:
   --max-line-bytes N   drop input lines longer than N bytes (default ${DEFAULT_MAX_LINE_BYTES})
   --rpc-timeout-ms N   in a cluster, answer error 0 (timeout) when the owner of a
                        projection does not answer within N ms (default ${DEFAULT_RPC_TIMEOUT_MS})
+  --max-memory-mb N    refuse writes that may grow memory (error 11) once the data
+                       in memory passes N MiB (default ${defaultMaxMemoryMb()}: three quarters
+                       of the V8 heap limit)
   --help               print this help and exit
   --version            print the version and exit
 `;
@@ -19,6 +23,7 @@ Options:
 export interface NodeSettings {
   readonly maxLineBytes: number;
   readonly rpcTimeoutMs: number;
+  readonly maxMemoryMb: number;
 }
 
 export type Command =
@@ -46,6 +51,7 @@ export function parseCommandLine(args: readonly string[]): Command {
         version: { type: 'boolean' },
         'max-line-bytes': { type: 'string' },
         'rpc-timeout-ms': { type: 'string' },
+        'max-memory-mb': { type: 'string' },
       },
     });
     if (values.help) return { kind: 'help' };
@@ -55,6 +61,7 @@ export function parseCommandLine(args: readonly string[]): Command {
       settings: {
         maxLineBytes: positiveInteger('--max-line-bytes', values['max-line-bytes'], DEFAULT_MAX_LINE_BYTES),
         rpcTimeoutMs: positiveInteger('--rpc-timeout-ms', values['rpc-timeout-ms'], DEFAULT_RPC_TIMEOUT_MS),
+        maxMemoryMb: positiveInteger('--max-memory-mb', values['max-memory-mb'], defaultMaxMemoryMb()),
       },
     };
   } catch (error) {

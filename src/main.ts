@@ -58,7 +58,10 @@ export async function main(args: readonly string[]): Promise<number> {
     log,
     maxLineBytes: command.settings.maxLineBytes,
   });
-  serveProjections(node, command.settings);
+  serveProjections(node, {
+    rpcTimeoutMs: command.settings.rpcTimeoutMs,
+    maxMemoryBytes: command.settings.maxMemoryMb * 1024 * 1024,
+  });
   let stopping = false;
   const stop = (): void => {
     // A second signal means now: a reader that never reads would otherwise keep us waiting.

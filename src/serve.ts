@@ -1,10 +1,39 @@
-import type { NodeSettings } from './cli.js';
-import { serveCluster } from './cluster/router.js';
-import { PROJECTION_HANDLERS } from './handlers/index.js';
-import type { Node } from './maelstrom/node.js';
+import { Cluster } from './cluster/cluster.js';
+import type { Node, Request } from './maelstrom/node.js';
+import { defaultMaxMemoryMb, MemoryGuard } from './messages/memory.js';
+import { runMessage, type Context, type MessageType } from './messages/message.js';
+import { PROJECTION_MESSAGES } from './messages/index.js';
 import { ProjectionStore } from './projections/store.js';
+import { StateJsonCache } from './state-json/state-json.js';
 
-/** Wires the projection handlers onto a node, with one store for this process. */
-export function serveProjections(node: Node, settings: Pick<NodeSettings, 'rpcTimeoutMs'>): void {
-  serveCluster(node, new ProjectionStore(), PROJECTION_HANDLERS, settings.rpcTimeoutMs);
+export interface ServeSettings {
+  readonly rpcTimeoutMs: number;
+  /** Memory for data past which writes wait (error 11); by default --max-memory-mb's. */
+  readonly maxMemoryBytes?: number;
+}
+
+/**
+ * Serves the projection messages on a node, from one store for this process: each
+ * request is answered here. Once init names more than one node, the cluster layer
+ * decides where each request is answered.
+ */
+export function serveProjections(node: Node, settings: ServeSettings): void {
+  const context: Context = {
+    store: new ProjectionStore(),
+    json: new StateJsonCache(),
+    memory: new MemoryGuard(settings.maxMemoryBytes ?? defaultMaxMemoryMb() * 1024 * 1024),
+  };
+  const serveHere = (message: MessageType, request: Request) =>
+    runMessage(message, context, { body: request.body, size: request.size });
+  let cluster: Cluster | undefined;
+  for (const message of PROJECTION_MESSAGES) {
+    node.handle(message.type, message.schema, (request) =>
+      cluster ? cluster.route(message, request) : serveHere(message, request),
+    );
+  }
+  node.onInit(() => {
+    if (node.id !== undefined && node.nodeIds.length > 1 && node.nodeIds.includes(node.id)) {
+      cluster = new Cluster(node, PROJECTION_MESSAGES, serveHere, settings.rpcTimeoutMs);
+    }
+  });
 }

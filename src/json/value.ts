@@ -64,3 +64,12 @@ function containerNestsDeeperThan(container: object, limit: number): boolean {
 export class JsonFragment {
   constructor(readonly parts: ReadonlyArray<string | Buffer>) {}
 }
+
+/** A deep copy of a JSON value; ExactNumbers, which never change, are shared. */
+export function cloneJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || value instanceof ExactNumber) return value;
+  if (Array.isArray(value)) return value.map(cloneJson);
+  const copy: JsonObject = {};
+  for (const name in value) setOwn(copy, name, cloneJson((value as JsonObject)[name]));
+  return copy;
+}

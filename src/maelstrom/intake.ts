@@ -10,7 +10,14 @@ import { describeIssues, issuesWithInput } from './validate.js';
 /** What a line asks of the node. */
 export type Received =
   /** A request; `route` and `body` are there when its route's schema has already accepted it. */
-  | { readonly kind: 'request'; readonly message: Message; readonly route?: Route; readonly body?: BodyFields }
+  | {
+      readonly kind: 'request';
+      readonly message: Message;
+      /** The line's length in characters. */
+      readonly size: number;
+      readonly route?: Route;
+      readonly body?: BodyFields;
+    }
   /** A reply to an RPC of this node's. */
   | { readonly kind: 'reply'; readonly message: Message; readonly lineNumber: number }
   /** Error 12 to `src`, for a message that can be answered but not served. */
@@ -135,7 +142,7 @@ export class Intake {
       return undefined;
     }
     if (tooDeep) return { kind: 'refused', src: message.src, dest: message.dest, msgId: message.body.msg_id, text: tooDeep };
-    return isReply ? { kind: 'reply', message, lineNumber } : { kind: 'request', message, route, body };
+    return isReply ? { kind: 'reply', message, lineNumber } : { kind: 'request', message, size: line.length, route, body };
   }
 
   private unanswerable(lineNumber: number, what: string, line: string): undefined {

@@ -50,6 +50,7 @@ export class Node {
   /** Replies still being worked out by async handlers; the node ends only after them. */
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
+  private readonly initialized: (() => void)[] = [];
 
   constructor(private readonly options: NodeOptions) {
     this.output = new BatchedWriter(options.output);
@@ -60,6 +61,7 @@ export class Node {
       }
       this.id = body.node_id;
       this.nodeIds = [...new Set(body.node_ids)];
+      for (const callback of this.initialized) callback();
       return { type: 'init_ok' };
     });
   }
@@ -79,6 +81,11 @@ export class Node {
       handler: handler as Handler,
       peersOnly: options.peersOnly ?? false,
     });
+  }
+
+  /** Calls `callback` once init has set this node's id and peers. */
+  onInit(callback: () => void): void {
+    this.initialized.push(callback);
   }
 
   /** Reads input to its end, then waits for every reply to be written. */
@@ -154,7 +161,7 @@ export class Node {
   private act(received: Received): void {
     switch (received.kind) {
       case 'request':
-        this.dispatch(received.message, received.route, received.body);
+        this.dispatch(received.message, received.size, received.route, received.body);
         return;
       case 'reply': {
         const { message, lineNumber } = received;
@@ -171,7 +178,7 @@ export class Node {
   }
 
   /** `checked` is the route and body when the route's schema has already accepted the message. */
-  private dispatch(message: Message, checkedRoute: Route | undefined, checkedBody: BodyFields | undefined): void {
+  private dispatch(message: Message, size: number, checkedRoute: Route | undefined, checkedBody: BodyFields | undefined): void {
     const { type } = message.body;
     const found = checkedRoute ?? this.routes.get(type);
     const route = found?.peersOnly && !this.isPeer(message.src) ? undefined : found;
@@ -183,7 +190,7 @@ export class Node {
     }
     try {
       const body = checkedBody ?? parseRequest(route.body, message.body, type);
-      const result = route.handler({ src: message.src, dest: message.dest, body, rawBody: message.body });
+      const result = route.handler({ src: message.src, dest: message.dest, body, rawBody: message.body, size });
       if (result instanceof Promise) this.replyLater(message, result);
       else this.reply(message, result);
     } catch (error) {

@@ -13,6 +13,8 @@ export interface Request<Fields = BodyFields> {
   readonly body: Fields;
   /** The body as it arrived: its type, its msg_id, and everything to relay unchanged. */
   readonly rawBody: Body;
+  /** Length of the request's line, in characters: a bound on how large its values can become. */
+  readonly size: number;
 }
 
 /** Answers a request with a reply body, synchronously or later (e.g. after an RPC). */

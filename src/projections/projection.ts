@@ -1,6 +1,5 @@
 import type { ExactNumber } from '../json/exact-number.js';
-import { parseJson } from '../json/parse.js';
-import { stringifyJson } from '../json/stringify.js';
+import { cloneJson } from '../json/value.js';
 import { invalidEvent, ProjectionError } from './errors.js';
 import { JsonKeyMap } from './keys.js';
 import type { Op } from './ops.js';
@@ -16,40 +15,41 @@ export interface ProjectionEvent {
   readonly event_id?: EventId | undefined;
 }
 
-export interface ProjectionOptions {
+/** How a projection reads events: what is declared when it is created. */
+export interface ProjectionDefinition {
   /** The field that identifies an element of an array state. */
   readonly key: string;
   /** The op of each event type; unlisted types merge. */
-  readonly handlers: ReadonlyMap<string, Op>;
+  readonly eventOps: ReadonlyMap<string, Op>;
 }
 
-export const DEFAULT_OPTIONS: ProjectionOptions = { key: 'id', handlers: new Map() };
+export const DEFAULT_DEFINITION: ProjectionDefinition = { key: 'id', eventOps: new Map() };
 
 /** A named read model: a state, a version counting the events applied, and the ids it has seen. */
 export class Projection {
   private currentVersion = 0;
-  private state: ProjectionState;
+  private currentState: ProjectionState;
   /** The event_id of every event applied since the last rebuild. */
   private appliedIds = new JsonKeyMap<true>();
-  /** The initial state as JSON: parsing it again gives a fresh deep copy for each rebuild. */
-  private readonly initialJson: string;
+
+  /** A copy of the state given at creation, never changed: every rebuild starts from a copy of it. */
+  readonly initialState: unknown;
 
   constructor(
     readonly name: string,
     initialState: unknown,
-    private readonly options: ProjectionOptions,
+    readonly definition: ProjectionDefinition,
   ) {
-    this.initialJson = stringifyJson(initialState);
-    this.state = this.initialState();
+    this.initialState = cloneJson(initialState);
+    this.currentState = stateFor(cloneJson(initialState), definition.key);
   }
 
   get version(): number {
     return this.currentVersion;
   }
 
-  /** The state, to be serialized at once and not changed (see ProjectionState.serializable). */
-  stateValue(): unknown {
-    return this.state.serializable();
+  get state(): ProjectionState {
+    return this.currentState;
   }
 
   /**
@@ -61,7 +61,7 @@ export class Projection {
     const id = event.event_id;
     if (id !== undefined && this.appliedIds.has(id)) return false;
     this.checkVersion(expectedVersion);
-    this.state = this.apply(this.state, event);
+    this.currentState = this.apply(this.currentState, event);
     if (id !== undefined) this.appliedIds.set(id, true);
     this.currentVersion++;
     return true;
@@ -69,12 +69,13 @@ export class Projection {
 
   /**
    * Replays `events` on a fresh copy of the initial state, skipping repeated event ids,
-   * and returns how many were applied. All or nothing: if one event is refused, the
-   * projection keeps its old state, version and ids.
+   * and returns how many were applied. All or nothing: if one event is refused, or
+   * `accept` refuses the resulting state by throwing, the projection keeps its old
+   * state, version and ids.
    */
-  rebuild(events: readonly ProjectionEvent[], expectedVersion?: number): number {
+  rebuild(events: readonly ProjectionEvent[], expectedVersion?: number, accept?: (state: ProjectionState) => void): number {
     this.checkVersion(expectedVersion);
-    let state = this.initialState();
+    let state = stateFor(cloneJson(this.initialState), this.definition.key);
     const ids = new JsonKeyMap<true>();
     let applied = 0;
     for (let index = 0; index < events.length; index++) {
@@ -91,7 +92,8 @@ export class Projection {
       }
       applied++;
     }
-    this.state = state;
+    accept?.(state);
+    this.currentState = state;
     this.appliedIds = ids;
     this.currentVersion = applied;
     return applied;
@@ -105,13 +107,9 @@ export class Projection {
     );
   }
 
-  private initialState(): ProjectionState {
-    return stateFor(parseJson(this.initialJson), this.options.key);
-  }
-
   private apply(state: ProjectionState, event: ProjectionEvent): ProjectionState {
     const data = event.event_data;
-    switch (this.options.handlers.get(event.event_type) ?? 'merge') {
+    switch (this.definition.eventOps.get(event.event_type) ?? 'merge') {
       case 'merge':
         return state.merge(data);
       case 'append':
@@ -119,7 +117,7 @@ export class Projection {
       case 'remove':
         return state.remove(data);
       case 'replace':
-        return stateFor(data, this.options.key);
+        return stateFor(data, this.definition.key);
       case 'ignore':
         return state;
     }

@@ -1,5 +1,6 @@
 import { ProjectionError } from './errors.js';
-import { DEFAULT_OPTIONS, Projection, type ProjectionEvent, type ProjectionOptions } from './projection.js';
+import { DEFAULT_DEFINITION, Projection, type ProjectionDefinition, type ProjectionEvent } from './projection.js';
+import type { ProjectionState } from './state.js';
 
 export interface UpdateResult {
   readonly projection: Projection;
@@ -21,7 +22,7 @@ export interface ProjectionSummary {
 export class ProjectionStore {
   private readonly projections = new Map<string, Projection>();
 
-  create(name: string, initialState: unknown, options: ProjectionOptions = DEFAULT_OPTIONS): Projection {
+  create(name: string, initialState: unknown, definition: ProjectionDefinition = DEFAULT_DEFINITION): Projection {
     const existing = this.projections.get(name);
     if (existing) {
       throw new ProjectionError(
@@ -29,7 +30,7 @@ export class ProjectionStore {
         `projection ${JSON.stringify(name)} already exists at version ${existing.version}`,
       );
     }
-    const projection = new Projection(name, initialState, options);
+    const projection = new Projection(name, initialState, definition);
     this.projections.set(name, projection);
     return projection;
   }
@@ -39,9 +40,22 @@ export class ProjectionStore {
     return this.write(name, (projection) => ({ projection, duplicate: !projection.update(event, expectedVersion) }));
   }
 
-  /** Replays `events` from the initial state. An unknown projection is created from [] first. */
-  rebuild(name: string, events: readonly ProjectionEvent[], expectedVersion?: number): RebuildResult {
-    return this.write(name, (projection) => ({ projection, eventsProcessed: projection.rebuild(events, expectedVersion) }));
+  /**
+   * Replays `events` from the initial state. An unknown projection is created from []
+   * first. `accept` may refuse the resulting state by throwing (see Projection.rebuild).
+   */
+  rebuild(
+    name: string,
+    events: readonly ProjectionEvent[],
+    expectedVersion?: number,
+    accept?: (state: ProjectionState) => void,
+  ): RebuildResult {
+    return this.write(name, (projection) => ({ projection, eventsProcessed: projection.rebuild(events, expectedVersion, accept) }));
+  }
+
+  /** The projection of that name, if there is one. */
+  get(name: string): Projection | undefined {
+    return this.projections.get(name);
   }
 
   read(name: string): Projection {
@@ -62,7 +76,7 @@ export class ProjectionStore {
   private write<Result>(name: string, change: (projection: Projection) => Result): Result {
     const existing = this.projections.get(name);
     if (existing) return change(existing);
-    const created = new Projection(name, [], DEFAULT_OPTIONS);
+    const created = new Projection(name, [], DEFAULT_DEFINITION);
     const result = change(created);
     this.projections.set(name, created);
     return result;

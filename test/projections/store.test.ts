@@ -5,18 +5,18 @@ import { ProjectionError } from '../../src/projections/errors.js';
 import type { Op } from '../../src/projections/ops.js';
 import type { ProjectionEvent } from '../../src/projections/projection.js';
 import { ProjectionStore } from '../../src/projections/store.js';
-import { stateText, stateValue } from '../support/json.js';
+import { stringifyJson } from '../../src/json/stringify.js';
 
 const event = (event_type: string, event_data: unknown, event_id?: string | number): ProjectionEvent =>
   event_id === undefined ? { event_type, event_data } : { event_type, event_data, event_id };
 
 function stateOf(store: ProjectionStore, name: string): unknown {
-  return stateValue(store.read(name).stateValue());
+  return store.read(name).state.value();
 }
 
 function storeWith(initialState: unknown, handlers: Record<string, Op> = {}, key = 'id'): ProjectionStore {
   const store = new ProjectionStore();
-  store.create('p', initialState, { key, handlers: new Map(Object.entries(handlers)) });
+  store.create('p', initialState, { key, eventOps: new Map(Object.entries(handlers)) });
   return store;
 }
 
@@ -68,7 +68,7 @@ describe('merge into an array state', () => {
     store.update('p', event('E', { id: id('9007199254740993'), n: 1 }));
     store.update('p', event('E', { id: id('9007199254740992'), n: 2 }));
     store.update('p', event('E', { id: id('9007199254740993'), n: 3 }));
-    expect(stateText(store.read('p').stateValue())).toBe('[{"id":9007199254740993,"n":3},{"id":9007199254740992,"n":2}]');
+    expect(stringifyJson(store.read('p').state.value())).toBe('[{"id":9007199254740993,"n":3},{"id":9007199254740992,"n":2}]');
   });
 
   it('uses the configured key field', () => {
@@ -285,7 +285,7 @@ describe('the store', () => {
     const store = new ProjectionStore();
     for (const name of ['__proto__', 'constructor', 'hasOwnProperty', 'toString']) store.create(name, {});
     store.update('__proto__', event('E', parseJson('{"__proto__":{"polluted":true},"constructor":1,"prototype":2}')));
-    expect(stateText(store.read('__proto__').stateValue())).toBe('{"__proto__":{"polluted":true},"constructor":1,"prototype":2}');
+    expect(stringifyJson(store.read('__proto__').state.value())).toBe('{"__proto__":{"polluted":true},"constructor":1,"prototype":2}');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(store.list().map(({ name }) => name)).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString']);
   });
@@ -297,6 +297,6 @@ describe('keys of exact numbers', () => {
     store.update('p', event('E', { id: parseJson('1000000000000000000000'), n: 1 }));
     store.update('p', event('E', { id: parseJson('1e21'), n: 2 }));
     // Matched, so merged in place: the later spelling of the id overwrites the earlier one.
-    expect(stateText(store.read('p').stateValue())).toBe('[{"id":1e+21,"n":2}]');
+    expect(stringifyJson(store.read('p').state.value())).toBe('[{"id":1e+21,"n":2}]');
   });
 });

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { event, writeTarget } from '../../src/handlers/schemas.js';
+import { event, writeFields } from '../../src/messages/schemas.js';
 import { requestSchema } from '../../src/maelstrom/envelope.js';
 import { CHECKS_BEFORE_COMPILING, HotSchema } from '../../src/schema/hot-schema.js';
 
-const update = requestSchema(z.object({ ...writeTarget, event }));
+const update = requestSchema(z.object({ ...writeFields, event }));
 
 /** A HotSchema that has already compiled its schema. */
 function compiled<Schema extends z.ZodType>(schema: Schema): HotSchema<Schema> {

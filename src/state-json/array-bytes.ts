@@ -31,6 +31,11 @@ export class ArrayBytes {
     this.empty = false;
   }
 
+  /** The JSON's length in bytes, closing bracket included. */
+  get byteLength(): number {
+    return this.length + 1;
+  }
+
   fragment(): JsonFragment {
     return new JsonFragment([this.buffer.subarray(0, this.length), ']']);
   }

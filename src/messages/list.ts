@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { defineHandler } from './registry.js';
+import { defineMessage } from './message.js';
 
-export const list = defineHandler({
+export const list = defineMessage({
   type: 'list',
   schema: z.object({}),
-  run(store) {
+  run({ store }) {
     return { type: 'list_ok', projections: store.list() };
   },
 });

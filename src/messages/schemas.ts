@@ -35,7 +35,7 @@ export const eventList = listOf(event);
 const expectedVersion = z.int().min(0, { error: 'must be a non-negative integer' });
 
 /** The fields every write (update, rebuild) carries: its projection, and an optional version check. */
-export const writeTarget = {
+export const writeFields = {
   projection: projectionName,
   expected_version: expectedVersion.optional(),
 };

@@ -1,15 +1,16 @@
 import * as z from 'zod';
 import { isOp, OPS, type Op } from '../projections/ops.js';
 import { isJsonObject, jsonTypeOf, type JsonObject } from '../json/value.js';
-import { defineHandler } from './registry.js';
+import { defineMessage } from './message.js';
 import { MAX_NAME_LENGTH, projectionName } from './schemas.js';
+import { checkStateRoom } from './state-size.js';
 
 /**
  * The event-type → op table, checked entry by entry up to the first bad one: a table of a
  * million entries is refused at its first mistake, not described in full. A Map, because
  * "__proto__" is a legal event type.
  */
-const handlers = z
+const eventOps = z
   .custom<JsonObject>(isJsonObject, {
     error: ({ input }) => (input === undefined ? 'is required' : `must be an object, got ${jsonTypeOf(input)}`),
   })
@@ -30,17 +31,20 @@ const handlers = z
   })
   .transform((table) => new Map(Object.entries(table) as [string, Op][]));
 
-export const create = defineHandler({
+export const create = defineMessage({
   type: 'create',
-  projectionOf: (request) => request.name,
+  projectionOf: (body) => body.name,
+  grows: true,
   schema: z.object({
     name: projectionName,
     initial_state: z.unknown().default(() => []),
-    handlers: handlers.default(() => new Map()),
+    // The wire calls the event-type → op table "handlers".
+    handlers: eventOps.default(() => new Map()),
     key: z.string().min(1, { error: 'must be a non-empty string' }).default('id'),
   }),
-  run(store, { name, initial_state, handlers, key }) {
-    const projection = store.create(name, initial_state, { key, handlers });
+  run({ store }, { body: { name, initial_state, handlers, key }, size }) {
+    checkStateRoom('create', 0, initial_state, size);
+    const projection = store.create(name, initial_state, { key, eventOps: handlers });
     return { type: 'projection_created', name, version: projection.version };
   },
 });

@@ -1,0 +1,83 @@
+import * as z from 'zod';
+import type { Body, ReplyBody } from '../maelstrom/envelope.js';
+import { ErrorCode, RpcError } from '../maelstrom/errors.js';
+import type { Node, Request } from '../maelstrom/node.js';
+import { parseRequest } from '../maelstrom/validate.js';
+import type { MessageType } from '../messages/message.js';
+import { ownerOf } from './rendezvous.js';
+
+/** Node to node: "handle this client request here", from a node that does not own it. */
+const forwardSchema = z.object({
+  client: z.string(),
+  request: z.looseObject({ type: z.string() }),
+});
+
+/** Serves a message type's request on this node: what a single node does with every request. */
+export type ServeHere = (message: MessageType, request: Request) => ReplyBody;
+
+/**
+ * What a node of a cluster adds on top of serving requests itself. Each projection
+ * name has one owner (rendezvous hashing over node_ids): requests for it are
+ * forwarded there and the owner's reply is relayed, and `list` asks every node. A
+ * forward that is not answered in time is error 0, since the write may or may not
+ * have happened.
+ */
+export class Cluster {
+  private readonly byType: ReadonlyMap<string, MessageType>;
+
+  constructor(
+    private readonly node: Node,
+    messages: readonly MessageType[],
+    private readonly serveHere: ServeHere,
+    private readonly rpcTimeoutMs: number,
+  ) {
+    this.byType = new Map(messages.map((message) => [message.type, message]));
+    node.handle('forward', forwardSchema, (request) => this.forwarded(request.body, request), { peersOnly: true });
+  }
+
+  /** Serves a client's request here if this node owns its projection, else relays the owner's answer. */
+  route(message: MessageType, request: Request): ReplyBody | Promise<ReplyBody> {
+    if (!message.projectionOf) return this.askEveryNode(message, request);
+    const owner = ownerOf(message.projectionOf(request.body), this.node.nodeIds);
+    if (owner === undefined || owner === this.node.id) return this.serveHere(message, request);
+    return this.forward(owner, request);
+  }
+
+  /** Asks `owner` to run the client's request there, as the client wrote it; its reply body comes back as ours. */
+  private async forward(owner: string, request: Request): Promise<Body> {
+    const { type } = request.rawBody;
+    try {
+      return await this.node.rpc(owner, { type: 'forward', client: request.src, request: request.rawBody }, this.rpcTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof RpcError)) throw error;
+      throw new RpcError(error.code, `${type}: ${error.message}; the ${type} may or may not have happened`);
+    }
+  }
+
+  /** A request about no one projection (list) is asked of every node; the projections they name are merged. */
+  private async askEveryNode(message: MessageType, request: Request): Promise<ReplyBody> {
+    const local = this.serveHere(message, request);
+    const parts = await Promise.all(
+      this.node.nodeIds.map((nodeId) => (nodeId === this.node.id ? local : this.forward(nodeId, request))),
+    );
+    const failed = parts.find((part) => part.type !== local.type);
+    if (failed) return failed;
+    return { type: local.type, projections: parts.flatMap((part) => part.projections as unknown[]) };
+  }
+
+  /** A peer's forward: served here, never forwarded again, so a forward loop is impossible. */
+  private forwarded(body: z.output<typeof forwardSchema>, forward: Request): ReplyBody {
+    const message = this.byType.get(body.request.type);
+    if (!message) throw new RpcError(ErrorCode.notSupported, `forward: cannot forward ${JSON.stringify(body.request.type)}`);
+    const fields = parseRequest(message.schema, body.request, message.type);
+    const name = message.projectionOf?.(fields);
+    // Peers that disagree on node_ids must not split one projection between two owners.
+    if (name !== undefined && ownerOf(name, this.node.nodeIds) !== this.node.id) {
+      throw new RpcError(
+        ErrorCode.malformedRequest,
+        `${message.type}: projection ${JSON.stringify(name)} is not owned by ${this.node.id ?? 'this node'}`,
+      );
+    }
+    return this.serveHere(message, { ...forward, body: fields, rawBody: body.request });
+  }
+}

@@ -1,0 +1,63 @@
+import type * as z from 'zod';
+import type { ReplyBody } from '../maelstrom/envelope.js';
+import { ErrorCode, RpcError } from '../maelstrom/errors.js';
+import type { BodySchema } from '../maelstrom/route.js';
+import { ProjectionError, type ProjectionErrorKind } from '../projections/errors.js';
+import type { ProjectionStore } from '../projections/store.js';
+import type { StateJsonCache } from '../state-json/state-json.js';
+import type { MemoryGuard } from './memory.js';
+
+/** What a message works on: this node's projections, their JSON, and the memory guard. */
+export interface Context {
+  readonly store: ProjectionStore;
+  readonly json: StateJsonCache;
+  readonly memory: MemoryGuard;
+}
+
+/** A request as a message type sees it: its body as the schema outputs it, and its size. */
+export interface Incoming<Fields> {
+  readonly body: Fields;
+  /** Length of the request's line, in characters: a bound on what its values can become. */
+  readonly size: number;
+}
+
+/** One message type: its body schema, and how it turns a valid request into a reply. */
+export interface MessageType<Schema extends BodySchema = BodySchema> {
+  readonly type: string;
+  readonly schema: Schema;
+  /** The projection a request is about; requests about no one projection (list) have none. */
+  readonly projectionOf?: (body: z.output<Schema>) => string;
+  /** Whether it may grow memory: such requests wait while memory is at its limit. */
+  readonly grows?: boolean;
+  run(context: Context, request: Incoming<z.output<Schema>>): ReplyBody;
+}
+
+/** Keeps the schema's type attached to `run`'s parameter. */
+export function defineMessage<Schema extends BodySchema>(message: MessageType<Schema>): MessageType<Schema> {
+  return message;
+}
+
+const CODES: Readonly<Record<ProjectionErrorKind, ErrorCode>> = {
+  'not-found': ErrorCode.keyDoesNotExist,
+  'already-exists': ErrorCode.keyAlreadyExists,
+  'version-mismatch': ErrorCode.preconditionFailed,
+  'invalid-event': ErrorCode.malformedRequest,
+};
+
+/**
+ * Runs a message on a request its schema has accepted. Domain refusals become
+ * Maelstrom errors, and every error text starts with the message type.
+ */
+export function runMessage<Schema extends BodySchema>(
+  message: MessageType<Schema>,
+  context: Context,
+  request: Incoming<z.output<Schema>>,
+): ReplyBody {
+  if (message.grows) context.memory.admit(message.type, request.size);
+  try {
+    return message.run(context, request);
+  } catch (error) {
+    if (error instanceof ProjectionError) throw new RpcError(CODES[error.kind], `${message.type}: ${error.message}`);
+    throw error;
+  }
+}

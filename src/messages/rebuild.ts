@@ -1,0 +1,25 @@
+import * as z from 'zod';
+import { defineMessage } from './message.js';
+import { eventList, writeFields } from './schemas.js';
+import { checkStateRoom, EMPTY_ARRAY_LENGTH } from './state-size.js';
+
+export const rebuild = defineMessage({
+  type: 'rebuild',
+  projectionOf: (body) => body.projection,
+  grows: true,
+  schema: z.object({ ...writeFields, events: eventList }),
+  run({ store, json }, { body, size }) {
+    const existing = store.get(body.projection);
+    // The result is at most the initial state with every event of this request merged in.
+    const initial = existing ? json.of(existing).initialLength() : EMPTY_ARRAY_LENGTH;
+    const { projection, eventsProcessed } = store.rebuild(body.projection, body.events, body.expected_version, (state) =>
+      checkStateRoom('rebuild', 0, state.value(), initial + size),
+    );
+    return {
+      type: 'projection_rebuilt',
+      projection: projection.name,
+      events_processed: eventsProcessed,
+      version: projection.version,
+    };
+  },
+});

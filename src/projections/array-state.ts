@@ -1,0 +1,123 @@
+import { isJsonObject, type JsonObject } from '../json/value.js';
+import { invalidEvent } from './errors.js';
+import { KeyIndex } from './key-index.js';
+import { mergeInto } from './merge.js';
+import type { ProjectionState } from './state.js';
+
+/** Told of every change to an array state's slots, so that a cache of them can follow. */
+export interface ArrayListener {
+  appended(slot: number): void;
+  /** The element in `slot` changed in place. */
+  changed(slot: number): void;
+  /** The element in `slot` was removed; the slot is a hole until the next compaction. */
+  removed(slot: number): void;
+  /** Holes were dropped: `kept` lists, in order, the old slots of the elements that remain. */
+  compacted(kept: readonly number[]): void;
+}
+
+/** Holes are compacted away once there are at least this many and they outnumber the live elements. */
+const COMPACT_MIN_HOLES = 64;
+
+/**
+ * An array state. Elements that are objects carrying the key are indexed by their
+ * key's value, so upsert and remove are O(1). Removal leaves a hole in its slot, so
+ * the positions in the index stay valid until a compaction renumbers them.
+ */
+export class ArrayState implements ProjectionState {
+  readonly kind = 'array';
+  listener: ArrayListener | undefined;
+  private slots: unknown[] = [];
+  private holes = 0;
+  private readonly index = new KeyIndex();
+
+  constructor(
+    elements: readonly unknown[],
+    private readonly key: string,
+  ) {
+    for (const element of elements) this.push(element);
+  }
+
+  merge(data: unknown): ProjectionState {
+    const slot = this.slotOf(data);
+    if (slot === undefined) return this.push(data);
+    mergeInto(this.slots[slot] as JsonObject, data as JsonObject);
+    this.listener?.changed(slot);
+    return this;
+  }
+
+  append(data: unknown): ProjectionState {
+    return this.push(data);
+  }
+
+  remove(data: unknown): ProjectionState {
+    if (!isJsonObject(data) || !Object.hasOwn(data, this.key)) {
+      throw invalidEvent(`remove needs event_data to be an object with the key "${this.key}"`);
+    }
+    const slot = this.index.slotOf(data[this.key]);
+    if (slot === undefined) return this;
+    this.index.removeFirst(data[this.key]);
+    this.slots[slot] = undefined;
+    this.holes++;
+    this.listener?.removed(slot);
+    if (this.holes >= COMPACT_MIN_HOLES && this.holes * 2 > this.slots.length) this.compact();
+    return this;
+  }
+
+  /** The elements, holes compacted away; not to be changed. */
+  value(): readonly unknown[] {
+    if (this.holes > 0) this.compact();
+    return this.slots;
+  }
+
+  /** Slots, holes included: what a listener's slot numbers index. */
+  get slotCount(): number {
+    return this.slots.length;
+  }
+
+  get size(): number {
+    return this.slots.length - this.holes;
+  }
+
+  /** The element in `slot`, or undefined for a hole. */
+  elementAt(slot: number): unknown {
+    return this.slots[slot];
+  }
+
+  get hasHoles(): boolean {
+    return this.holes > 0;
+  }
+
+  private push(element: unknown): this {
+    const slot = this.slots.length;
+    this.slots.push(element);
+    this.indexElement(element, slot);
+    this.listener?.appended(slot);
+    return this;
+  }
+
+  private indexElement(element: unknown, slot: number): void {
+    if (isJsonObject(element) && Object.hasOwn(element, this.key)) this.index.add(element[this.key], slot);
+  }
+
+  /** The slot an upsert of `data` lands in, if `data` carries a known key. */
+  private slotOf(data: unknown): number | undefined {
+    if (!isJsonObject(data) || !Object.hasOwn(data, this.key)) return undefined;
+    return this.index.slotOf(data[this.key]);
+  }
+
+  private compact(): void {
+    const slots = this.slots;
+    const kept: number[] = [];
+    this.slots = [];
+    this.holes = 0;
+    this.index.clear();
+    for (let slot = 0; slot < slots.length; slot++) {
+      const element = slots[slot];
+      if (element === undefined) continue;
+      this.indexElement(element, this.slots.length);
+      this.slots.push(element);
+      kept.push(slot);
+    }
+    this.listener?.compacted(kept);
+  }
+}

@@ -1,0 +1,40 @@
+import { JsonKeyMap } from './keys.js';
+
+/**
+ * Where the elements with each key value are in an array state's slots: the first slot
+ * by key, and any later ones (only `append` and initial states make them) in order.
+ */
+export class KeyIndex {
+  private first = new JsonKeyMap<number>();
+  private later = new JsonKeyMap<number[]>();
+
+  /** The first slot of an element with this key value. */
+  slotOf(key: unknown): number | undefined {
+    return this.first.get(key);
+  }
+
+  /** Records an element with this key value at `slot`, after every slot recorded so far. */
+  add(key: unknown, slot: number): void {
+    if (!this.first.has(key)) {
+      this.first.set(key, slot);
+      return;
+    }
+    const later = this.later.get(key);
+    if (later) later.push(slot);
+    else this.later.set(key, [slot]);
+  }
+
+  /** Forgets the first slot with this key value; the next one, if any, becomes the first. */
+  removeFirst(key: unknown): void {
+    const later = this.later.get(key);
+    const next = later?.shift();
+    if (next === undefined) this.first.delete(key);
+    else this.first.set(key, next);
+    if (later?.length === 0) this.later.delete(key);
+  }
+
+  clear(): void {
+    this.first.clear();
+    this.later.clear();
+  }
+}
