@@ -129,3 +129,27 @@ describe('the npm package', () => {
     for (const name of bundled) expect(notices).toContain(readFileSync(join(root, 'node_modules', name!, 'LICENSE'), 'utf8'));
   });
 });
+
+describe('bin/projection-node without a build', () => {
+  /** A copy of `parts` of the checkout, with no dist/ and no node_modules/, and what the bin says there. */
+  async function runCopy(parts: readonly string[], args: readonly string[]): Promise<Result & { dir: string }> {
+    const dir = mkdtempSync(join(tmpdir(), 'projection-node-unbuilt-'));
+    try {
+      for (const part of parts) cpSync(join(root, part), join(dir, part), { recursive: true });
+      return { ...(await run(process.execPath, [join(dir, 'bin', 'projection-node'), ...args], dir)), dir };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it.each([[[]], [['--help']]])('in a checkout before npm ci (args %j), says in one line to run npm ci, and exits 1', async (args) => {
+    const { stdout, stderr, code, dir } = await runCopy(['bin', 'package.json', 'src'], args);
+    expect({ stdout, stderr, code }).toEqual({ stdout: '', stderr: `projection-node: not built yet; run "npm ci" in ${dir}\n`, code: 1 });
+  });
+
+  it('in an install that lost its bundle, says which file is missing, and exits 1', async () => {
+    const { stdout, stderr, code, dir } = await runCopy(['bin', 'package.json'], []);
+    const bundle = join(dir, 'dist', 'projection-node.cjs');
+    expect({ stdout, stderr, code }).toEqual({ stdout: '', stderr: `projection-node: ${bundle} is missing; install projection-node again\n`, code: 1 });
+  });
+});
