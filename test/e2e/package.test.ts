@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -58,6 +58,20 @@ async function succeed(command: string, args: readonly string[], cwd: string): P
   return result.stdout;
 }
 
+/**
+ * Copies the checkout at `from` without what NOT_COPIED names. Not one cpSync with a filter: that
+ * refuses to copy a folder into itself, which the copy is when TMPDIR is .ci/.out/tmp, as in CI.
+ */
+function copyCheckout(from: string, to: string, path = ''): void {
+  mkdirSync(join(to, path), { recursive: true });
+  for (const entry of readdirSync(join(from, path), { withFileTypes: true })) {
+    const child = join(path, entry.name);
+    if (NOT_COPIED.has(child)) continue;
+    if (entry.isDirectory()) copyCheckout(from, to, child);
+    else cpSync(join(from, child), join(to, child));
+  }
+}
+
 let packed: { filename: string; files: { path: string }[] };
 let project = '';
 
@@ -66,7 +80,7 @@ beforeAll(async () => {
   // npm pack in a copy of the checkout: its prepare script builds the copy's own dist/, so this proves
   // that packing builds, and the dist/ other tests are running is never rewritten under them.
   const checkout = join(scratch, 'checkout');
-  cpSync(root, checkout, { recursive: true, filter: (source) => !NOT_COPIED.has(relative(root, source)) });
+  copyCheckout(root, checkout);
   symlinkSync(join(root, 'node_modules'), join(checkout, 'node_modules'), 'dir');
   [packed] = JSON.parse(await succeed('npm', ['pack', '--json', '--pack-destination', scratch], checkout));
 
