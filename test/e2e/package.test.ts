@@ -145,12 +145,15 @@ describe('the npm package', () => {
 });
 
 describe('bin/projection-node without a build', () => {
-  /** A copy of `parts` of the checkout, with no dist/ and no node_modules/, and what the bin says there. */
-  async function runCopy(parts: readonly string[], args: readonly string[]): Promise<Result & { dir: string }> {
+  /** A copy of `parts` of the checkout, with no dist/ (and node_modules/ only as a part), and what the bin says there. */
+  async function runCopy(parts: readonly string[], args: readonly string[], input = ''): Promise<Result & { dir: string }> {
     const dir = mkdtempSync(join(tmpdir(), 'projection-node-unbuilt-'));
     try {
-      for (const part of parts) cpSync(join(root, part), join(dir, part), { recursive: true });
-      return { ...(await run(process.execPath, [join(dir, 'bin', 'projection-node'), ...args], dir)), dir };
+      for (const part of parts) {
+        if (part === 'node_modules') symlinkSync(join(root, part), join(dir, part), 'dir');
+        else cpSync(join(root, part), join(dir, part), { recursive: true });
+      }
+      return { ...(await run(process.execPath, [join(dir, 'bin', 'projection-node'), ...args], dir, input)), dir };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -165,5 +168,11 @@ describe('bin/projection-node without a build', () => {
     const { stdout, stderr, code, dir } = await runCopy(['bin', 'package.json'], []);
     const bundle = join(dir, 'dist', 'projection-node.cjs');
     expect({ stdout, stderr, code }).toEqual({ stdout: '', stderr: `projection-node: ${bundle} is missing; install projection-node again\n`, code: 1 });
+  });
+
+  it('in a checkout after npm ci whose dist/ is gone, runs src/ through tsx', async () => {
+    const [, request, reply] = quickStart ?? [];
+    const { stdout, stderr, code } = await runCopy(['bin', 'package.json', 'src', 'node_modules'], [], `${request}\n`);
+    expect({ stdout, stderr, code }).toEqual({ stdout: `${reply}\n`, stderr: '', code: 0 });
   });
 });
