@@ -11,6 +11,7 @@ const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   version: string;
   dependencies?: Record<string, string>;
   devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
 };
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const tarball = `${packageJson.name}-${packageJson.version}.tgz`;
@@ -101,6 +102,12 @@ describe('the npm package', () => {
     expect(installBlock?.[1]).toContain(`npm install --offline ../projection-node/${tarball}\n`);
     expect(installBlock?.[1]).toContain(`echo '${quickStart?.[1]}' | npx projection-node\n`);
     expect(packed.filename).toBe(tarball);
+  });
+
+  it('builds dist/ through the prepare script, which both npm ci and npm pack run', () => {
+    // The copy that was packed had no dist/: the file list below shows the build ran.
+    expect(packageJson.scripts.prepare).toBe('npm run build');
+    expect(packageJson.scripts.build).toContain('--outfile=dist/projection-node.cjs');
   });
 
   it('holds the bundle, built while packing, the executable and the documents: no sources, tests or benchmarks', () => {
