@@ -1,8 +1,22 @@
-import { parseArgs } from 'node:util';
+import { constants } from 'node:buffer';
+import { getHeapStatistics } from 'node:v8';
 import { DEFAULT_MAX_LINE_BYTES } from './maelstrom/limits.js';
 import { defaultMaxMemoryMb } from './messages/memory.js';
 
+/**
+ * The longest line the node can take. A line is decoded into one string, which while it
+ * streams in may hold one byte more than the cap (a '\r' its end will strip), and a
+ * string can be at most MAX_STRING_LENGTH UTF-16 units long; a UTF-8 byte never decodes
+ * to more than one unit.
+ */
+export const MAX_LINE_BYTES = constants.MAX_STRING_LENGTH - 1;
+/** The longest delay a Node.js timer takes: a longer one fires after 1 ms instead. */
+export const MAX_RPC_TIMEOUT_MS = 2 ** 31 - 1;
 export const DEFAULT_RPC_TIMEOUT_MS = 1000;
+/** V8's heap limit in MiB: data past it would end the process, not be refused. */
+const MAX_MEMORY_MB = Math.floor(getHeapStatistics().heap_size_limit / (1024 * 1024));
+/** Only a 32-bit Node.js, whose strings are at most 2^28 - 16 units, holds less than the usual default. */
+const DEFAULT_LINE_BYTES = Math.min(DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES);
 
 export const USAGE = `Usage: projection-node [options]
 
@@ -10,14 +24,18 @@ A Maelstrom node that keeps named event projections. Reads one JSON message per
 line on stdin and writes one reply per line on stdout; diagnostics go to stderr.
 
 Options:
-  --max-line-bytes N   drop input lines longer than N bytes (default ${DEFAULT_MAX_LINE_BYTES})
+  --max-line-bytes N   drop input lines longer than N bytes, N from 1 to
+                       ${MAX_LINE_BYTES} (default ${DEFAULT_LINE_BYTES})
   --rpc-timeout-ms N   in a cluster, answer error 0 (timeout) when the owner of a
-                       projection does not answer within N ms (default ${DEFAULT_RPC_TIMEOUT_MS})
+                       projection does not answer within N ms, N from 1 to
+                       ${MAX_RPC_TIMEOUT_MS} (default ${DEFAULT_RPC_TIMEOUT_MS})
   --max-memory-mb N    refuse writes that may grow memory (error 11) once the data
-                       in memory passes N MiB (default ${defaultMaxMemoryMb()}: three quarters
-                       of the V8 heap limit)
-  --help               print this help and exit
-  --version            print the version and exit
+                       in memory passes N MiB, N from 1 to ${MAX_MEMORY_MB} (default
+                       ${defaultMaxMemoryMb()}: three quarters of V8's heap limit)
+  -h, --help           print this help and exit
+  -v, --version        print the version and exit
+
+A value may also follow its flag after "=", as in --max-line-bytes=1048576.
 `;
 
 export interface NodeSettings {
@@ -32,39 +50,99 @@ export type Command =
   | { readonly kind: 'run'; readonly settings: NodeSettings }
   | { readonly kind: 'usage-error'; readonly message: string };
 
-function positiveInteger(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
+interface NumberFlag {
+  readonly name: string;
+  readonly setting: keyof NodeSettings;
+  readonly fallback: number;
+  readonly max: number;
+  /** Why `max` is the most, in words. */
+  readonly maxReason: string;
+}
+
+const NUMBER_FLAGS: readonly NumberFlag[] = [
+  {
+    name: '--max-line-bytes',
+    setting: 'maxLineBytes',
+    fallback: DEFAULT_LINE_BYTES,
+    max: MAX_LINE_BYTES,
+    maxReason: 'the longest line one JavaScript string can hold',
+  },
+  {
+    name: '--rpc-timeout-ms',
+    setting: 'rpcTimeoutMs',
+    fallback: DEFAULT_RPC_TIMEOUT_MS,
+    max: MAX_RPC_TIMEOUT_MS,
+    maxReason: 'the longest delay a Node.js timer takes',
+  },
+  {
+    name: '--max-memory-mb',
+    setting: 'maxMemoryMb',
+    fallback: defaultMaxMemoryMb(),
+    max: MAX_MEMORY_MB,
+    maxReason: "V8's heap limit (node --max-old-space-size raises it)",
+  },
+];
+
+class UsageError extends Error {}
+
+/** The flag's value as a number, or a UsageError naming the flag, the value and what it takes. */
+function wholeNumber(flag: NumberFlag, text: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`${flag} takes a positive whole number, got ${JSON.stringify(text)}`);
+  if (!/^[0-9]+$/.test(text) || value < 1) {
+    throw new UsageError(`${flag.name} takes a whole number from 1 to ${flag.max}, got ${JSON.stringify(text)}`);
+  }
+  if (value > flag.max) {
+    throw new UsageError(`${flag.name} can be at most ${flag.max}, ${flag.maxReason}; got ${JSON.stringify(text)}`);
   }
   return value;
 }
 
+function parse(args: readonly string[]): Command {
+  let help = false;
+  let version = false;
+  const texts = new Map<NumberFlag, string>();
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    // "--flag=value"; a short flag takes no value, so "-h=x" is simply unknown.
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = equals < 0 ? arg : arg.slice(0, equals);
+    const inline = equals < 0 ? undefined : arg.slice(equals + 1);
+    if (name === '-h' || name === '--help' || name === '-v' || name === '--version') {
+      if (inline !== undefined) throw new UsageError(`${name} takes no value, got ${JSON.stringify(arg)}`);
+      if (name === '-h' || name === '--help') help = true;
+      else version = true;
+      continue;
+    }
+    const flag = NUMBER_FLAGS.find((candidate) => candidate.name === name);
+    if (flag) {
+      // The next argument is the value even if it starts with "-": "--max-line-bytes -5" is a bad value, not a missing one.
+      const text = inline ?? args[++index];
+      if (text === undefined) throw new UsageError(`${flag.name} needs a value: a whole number from 1 to ${flag.max}`);
+      texts.set(flag, text);
+      continue;
+    }
+    throw new UsageError(arg.startsWith('-') ? `unknown option ${JSON.stringify(name)}` : `unexpected argument ${JSON.stringify(arg)}`);
+  }
+  if (help) return { kind: 'help' };
+  if (version) return { kind: 'version' };
+  const settings: Record<keyof NodeSettings, number> = { maxLineBytes: 0, rpcTimeoutMs: 0, maxMemoryMb: 0 };
+  for (const flag of NUMBER_FLAGS) {
+    const text = texts.get(flag);
+    settings[flag.setting] = text === undefined ? flag.fallback : wholeNumber(flag, text);
+  }
+  return { kind: 'run', settings };
+}
+
+/**
+ * What the command line asks for. A flag that is unknown or lacks its value is a usage
+ * error even beside --help; otherwise --help wins, then --version, and only then are the
+ * values checked. A repeated flag keeps its last value.
+ */
 export function parseCommandLine(args: readonly string[]): Command {
   try {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        help: { type: 'boolean' },
-        version: { type: 'boolean' },
-        'max-line-bytes': { type: 'string' },
-        'rpc-timeout-ms': { type: 'string' },
-        'max-memory-mb': { type: 'string' },
-      },
-    });
-    if (values.help) return { kind: 'help' };
-    if (values.version) return { kind: 'version' };
-    return {
-      kind: 'run',
-      settings: {
-        maxLineBytes: positiveInteger('--max-line-bytes', values['max-line-bytes'], DEFAULT_MAX_LINE_BYTES),
-        rpcTimeoutMs: positiveInteger('--rpc-timeout-ms', values['rpc-timeout-ms'], DEFAULT_RPC_TIMEOUT_MS),
-        maxMemoryMb: positiveInteger('--max-memory-mb', values['max-memory-mb'], defaultMaxMemoryMb()),
-      },
-    };
+    return parse(args);
   } catch (error) {
-    return { kind: 'usage-error', message: (error as Error).message };
+    if (error instanceof UsageError) return { kind: 'usage-error', message: error.message };
+    throw error;
   }
 }

@@ -54,7 +54,14 @@ export class LineSplitter {
     if (this.pendingBytes > 0) {
       // The unfinished line ends first, on its own: the lines after it need not be copied into it.
       const newline = chunk.indexOf(NEWLINE, start);
-      this.emitLines(this.takePending(chunk.subarray(start, newline)));
+      if (this.pendingBytes + newline - start > this.maxLineBytes + 1) {
+        // Over the cap even without a '\r': dropped unjoined, since joining a line near the cap
+        // with its last piece could pass the longest string V8 can hold.
+        this.dropPending();
+        this.onOversize(++this.lineNumber);
+      } else {
+        this.emitLines(this.takePending(chunk.subarray(start, newline)));
+      }
       start = newline + 1;
     }
     this.emitBlocks(chunk, start, lastNewline);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runNode } from '../support/process.js';
 
@@ -125,23 +124,5 @@ describe('framing', () => {
     expect(stdout).toEqual(expected);
     expect(stderr).toMatch(/^line 2: not JSON \(.*\): "not json at all"\n$/);
     expect(code).toBe(0);
-  });
-});
-
-describe('command line', () => {
-  it('--help prints usage and --version the version', async () => {
-    const help = await runNode('', ['--help']);
-    expect(help.stdout[0]).toBe('Usage: projection-node [options]');
-    expect(help.code).toBe(0);
-    const version = await runNode('', ['--version']);
-    const { version: packageVersion } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    expect(version.stdout).toEqual([`projection-node ${packageVersion}`]);
-  });
-
-  it('a bad flag prints the usage on stderr and exits 2', async () => {
-    const { stdout, stderr, code } = await runNode('', ['--max-line-bytes', 'lots']);
-    expect(stdout).toEqual([]);
-    expect(stderr).toContain('--max-line-bytes takes a positive whole number, got "lots"');
-    expect(code).toBe(2);
   });
 });

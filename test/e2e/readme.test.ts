@@ -42,3 +42,13 @@ describe('README examples', () => {
     }
   });
 });
+
+describe('README quick start', () => {
+  it('is right that npm start writes its banner to stdout, ahead of the replies', () => {
+    expect(readme).toContain('Run `bin/projection-node` itself, not `npm start`: npm writes its own banner\nto stdout, ahead of the replies.');
+    const request = '{"src":"c1","dest":"n1","body":{"type":"list","msg_id":1}}\n';
+    const stdout = execFileSync('npm', ['start'], { cwd: root, input: request, encoding: 'utf8' }).split('\n');
+    expect(stdout.filter((line) => line.startsWith('> '))).not.toEqual([]);
+    expect(stdout.at(-2)).toBe('{"src":"n1","dest":"c1","body":{"type":"list_ok","in_reply_to":1,"projections":[]}}');
+  });
+});
