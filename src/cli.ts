@@ -31,7 +31,7 @@ Options:
                        ${MAX_RPC_TIMEOUT_MS} (default ${DEFAULT_RPC_TIMEOUT_MS})
   --max-memory-mb N    refuse writes that may grow memory (error 11) once the data
                        in memory passes N MiB, N from 1 to ${MAX_MEMORY_MB} (default
-                       ${defaultMaxMemoryMb()}: three quarters of V8's heap limit)
+                       ${defaultMaxMemoryMb()}: three quarters of V8's old space)
   -h, --help           print this help and exit
   -v, --version        print the version and exit
 

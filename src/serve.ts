@@ -3,6 +3,7 @@ import type { Node, Request } from './maelstrom/node.js';
 import { defaultMaxMemoryMb, MemoryGuard } from './messages/memory.js';
 import { runMessage, type Context, type MessageType } from './messages/message.js';
 import { PROJECTION_MESSAGES } from './messages/index.js';
+import { StateRoom } from './messages/state-size.js';
 import { ProjectionStore } from './projections/store.js';
 import { StateJsonCache } from './state-json/state-json.js';
 
@@ -10,6 +11,8 @@ export interface ServeSettings {
   readonly rpcTimeoutMs: number;
   /** Memory for data past which writes wait (error 11); by default --max-memory-mb's. */
   readonly maxMemoryBytes?: number;
+  /** The longest JSON a state may have, in characters; MAX_STATE_JSON unless a test sets less. */
+  readonly maxStateJson?: number;
 }
 
 /**
@@ -21,6 +24,7 @@ export function serveProjections(node: Node, settings: ServeSettings): void {
   const context: Context = {
     store: new ProjectionStore(),
     json: new StateJsonCache(),
+    room: new StateRoom(settings.maxStateJson),
     memory: new MemoryGuard(settings.maxMemoryBytes ?? defaultMaxMemoryMb() * 1024 * 1024),
   };
   const serveHere = (message: MessageType, request: Request) =>

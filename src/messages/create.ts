@@ -3,7 +3,6 @@ import { isOp, OPS, type Op } from '../projections/ops.js';
 import { isJsonObject, jsonTypeOf, type JsonObject } from '../json/value.js';
 import { defineMessage } from './message.js';
 import { MAX_NAME_LENGTH, projectionName } from './schemas.js';
-import { checkStateRoom } from './state-size.js';
 
 /**
  * The event-type → op table, checked entry by entry up to the first bad one: a table of a
@@ -42,8 +41,8 @@ export const create = defineMessage({
     handlers: eventOps.default(() => new Map()),
     key: z.string().min(1, { error: 'must be a non-empty string' }).default('id'),
   }),
-  run({ store }, { body: { name, initial_state, handlers, key }, size }) {
-    checkStateRoom('create', 0, initial_state, size);
+  run({ store, room }, { body: { name, initial_state, handlers, key }, size }) {
+    room.check('create', 0, initial_state, size);
     const projection = store.create(name, initial_state, { key, eventOps: handlers });
     return { type: 'projection_created', name, version: projection.version };
   },

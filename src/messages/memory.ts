@@ -2,9 +2,16 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 
-/** The default --max-memory-mb: three quarters of V8's heap limit, leaving the rest for reads and parsing. */
+/** What V8's heap limit holds besides the old space: the young generation, three 16 MiB semi-spaces by default. */
+const YOUNG_GENERATION_BYTES = 48 * 1024 * 1024;
+
+/**
+ * The default --max-memory-mb: three quarters of V8's old space (its heap limit less the
+ * young generation), leaving the rest for reads and for parsing requests.
+ */
 export function defaultMaxMemoryMb(): number {
-  return Math.floor((getHeapStatistics().heap_size_limit * 0.75) / (1024 * 1024));
+  const oldSpace = Math.max(getHeapStatistics().heap_size_limit - YOUNG_GENERATION_BYTES, 0);
+  return Math.max(1, Math.floor((oldSpace * 0.75) / (1024 * 1024)));
 }
 
 /** Memory in use for data: V8's heap and the buffers outside it (cached state JSON). */

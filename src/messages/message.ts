@@ -6,11 +6,13 @@ import { ProjectionError, type ProjectionErrorKind } from '../projections/errors
 import type { ProjectionStore } from '../projections/store.js';
 import type { StateJsonCache } from '../state-json/state-json.js';
 import type { MemoryGuard } from './memory.js';
+import type { StateRoom } from './state-size.js';
 
-/** What a message works on: this node's projections, their JSON, and the memory guard. */
+/** What a message works on: this node's projections, their JSON, and the guards on size and memory. */
 export interface Context {
   readonly store: ProjectionStore;
   readonly json: StateJsonCache;
+  readonly room: StateRoom;
   readonly memory: MemoryGuard;
 }
 

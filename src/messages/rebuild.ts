@@ -1,19 +1,19 @@
 import * as z from 'zod';
 import { defineMessage } from './message.js';
 import { eventList, writeFields } from './schemas.js';
-import { checkStateRoom, EMPTY_ARRAY_LENGTH } from './state-size.js';
+import { EMPTY_ARRAY_LENGTH } from './state-size.js';
 
 export const rebuild = defineMessage({
   type: 'rebuild',
   projectionOf: (body) => body.projection,
   grows: true,
   schema: z.object({ ...writeFields, events: eventList }),
-  run({ store, json }, { body, size }) {
+  run({ store, json, room }, { body, size }) {
     const existing = store.get(body.projection);
     // The result is at most the initial state with every event of this request merged in.
     const initial = existing ? json.of(existing).initialLength() : EMPTY_ARRAY_LENGTH;
     const { projection, eventsProcessed } = store.rebuild(body.projection, body.events, body.expected_version, (state) =>
-      checkStateRoom('rebuild', 0, state.value(), initial + size),
+      room.check('rebuild', 0, state.value(), initial + size),
     );
     return {
       type: 'projection_rebuilt',

@@ -1,18 +1,18 @@
 import * as z from 'zod';
 import { defineMessage } from './message.js';
 import { event, writeFields } from './schemas.js';
-import { checkStateRoom, EMPTY_ARRAY_LENGTH } from './state-size.js';
+import { EMPTY_ARRAY_LENGTH } from './state-size.js';
 
 export const update = defineMessage({
   type: 'update',
   projectionOf: (body) => body.projection,
   grows: true,
   schema: z.object({ ...writeFields, event }),
-  run({ store, json }, { body, size }) {
+  run({ store, json, room }, { body, size }) {
     const existing = store.get(body.projection);
     // Checked before anything changes: a state too long to reply with must never be made.
     const base = existing ? json.of(existing).length() : EMPTY_ARRAY_LENGTH;
-    checkStateRoom('update', base, body.event.event_data, size);
+    room.check('update', base, body.event.event_data, size);
     const { projection, duplicate } = store.update(body.projection, body.event, body.expected_version);
     return {
       type: 'projection_updated',

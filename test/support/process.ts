@@ -25,8 +25,9 @@ export class NodeProcess {
   private readonly waiters = new Set<() => void>();
   private readonly closed: Promise<NodeResult>;
 
-  constructor(args: readonly string[] = []) {
-    this.child = spawn(process.execPath, [BIN, ...args]);
+  /** `nodeArgs` go to Node.js itself, before the script (e.g. --max-old-space-size=64). */
+  constructor(args: readonly string[] = [], nodeArgs: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, BIN, ...args]);
     // The node may exit (EPIPE, SIGTERM) while input is still being written to it.
     this.child.stdin.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
@@ -98,8 +99,8 @@ export class NodeProcess {
 }
 
 /** Runs the node on `input` (stdin is closed after it) and collects everything it writes. */
-export function runNode(input: Input, args: readonly string[] = []): Promise<NodeResult> {
-  const node = new NodeProcess(args);
+export function runNode(input: Input, args: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<NodeResult> {
+  const node = new NodeProcess(args, nodeArgs);
   node.write(input);
   node.endInput();
   return node.finished();

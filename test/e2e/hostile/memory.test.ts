@@ -1,0 +1,45 @@
+/** Memory at its limit: writes that would grow it wait (error 11), reads go on, nothing crashes. */
+import { describe, expect, it } from 'vitest';
+import { bodies, message } from '../../support/messages.js';
+import { runNode } from '../../support/process.js';
+
+describe('a flood of creates on a small heap', () => {
+  it('ends in error 11 for further writes, never in a crash, and reads and deletes still work', async () => {
+    const creates = 60_000;
+    const lines = [
+      ...Array.from({ length: creates }, (_, i) =>
+        message(`{"type":"create","msg_id":${i},"name":"p${i}","initial_state":{"n":${i},"pad":"${'x'.repeat(200)}"}}`),
+      ),
+      message(`{"type":"read","msg_id":${creates},"projection":"p0"}`),
+      message(`{"type":"delete","msg_id":${creates + 1},"projection":"p1"}`),
+      message(`{"type":"update","msg_id":${creates + 2},"projection":"p2","event":{"event_type":"E","event_data":{"m":1}}}`),
+    ];
+    // A 64 MiB heap: without admission the node dies of "heap out of memory" within 30,000 creates.
+    const result = await runNode(`${lines.join('\n')}\n`, [], ['--max-old-space-size=64']);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+    const replies = bodies(result.stdout);
+    expect(replies).toHaveLength(creates + 3);
+    const refused = replies.filter(({ code }) => code === 11);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]?.text).toMatch(/^create: the node holds as much data as --max-memory-mb allows \(\d+ MiB\); delete projections or try again later$/);
+    // Every create is either done or refused with 11; once refused, the projection does not exist.
+    expect(replies.slice(0, creates).every(({ type, code }) => type === 'projection_created' || code === 11)).toBe(true);
+    expect(replies[creates]).toMatchObject({ type: 'read_ok', version: 0, state: { n: 0 } });
+    expect(replies[creates + 1]).toEqual({ type: 'delete_ok', in_reply_to: creates + 1, projection: 'p1' });
+    expect(replies[creates + 2]?.code).toBe(11);
+  });
+
+  it('refuses writes past --max-memory-mb, well before the heap limit', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => message(`{"type":"create","msg_id":${i},"name":"p${i}","initial_state":"${'y'.repeat(500)}"}`));
+    const result = await runNode(`${lines.join('\n')}\n`, ['--max-memory-mb', '8']);
+    const replies = bodies(result.stdout);
+    const created = replies.filter(({ type }) => type === 'projection_created').length;
+    expect(result.code).toBe(0);
+    expect(created).toBeGreaterThan(0);
+    expect(created).toBeLessThan(20_000);
+    // Each is done or refused; a collection may free room for a few more after the first refusal.
+    expect(replies.every(({ type, code }) => type === 'projection_created' || code === 11)).toBe(true);
+    expect(replies.findIndex(({ code }) => code === 11)).toBeGreaterThan(0);
+  });
+});
