@@ -44,3 +44,25 @@ describe('a reader that does not read stderr', () => {
     expect(logged.length).toBeLessThan(garbage / 2);
   });
 });
+
+describe('names', () => {
+  it('are at most 1024 characters, projection names and event types alike', async () => {
+    const name = (length: number): string => 'n'.repeat(length);
+    const result = await runNode(
+      [
+        message(JSON.stringify({ type: 'create', msg_id: 1, name: name(1024) })),
+        message(JSON.stringify({ type: 'create', msg_id: 2, name: name(1025) })),
+        message(JSON.stringify({ type: 'read', msg_id: 3, projection: name(20_000) })),
+        message(JSON.stringify({ type: 'create', msg_id: 4, name: 'h', handlers: { [name(1025)]: 'append' } })),
+        message(JSON.stringify({ type: 'list', msg_id: 5 })),
+      ].join('\n') + '\n',
+    );
+    expect(bodies(result.stdout)).toEqual([
+      { type: 'projection_created', in_reply_to: 1, name: name(1024), version: 0 },
+      { type: 'error', in_reply_to: 2, code: 12, text: 'create: name must be at most 1024 characters' },
+      { type: 'error', in_reply_to: 3, code: 12, text: 'read: projection must be at most 1024 characters' },
+      { type: 'error', in_reply_to: 4, code: 12, text: `create: handlers.${name(40)}… is an event type longer than 1024 characters` },
+      { type: 'list_ok', in_reply_to: 5, projections: [{ name: name(1024), version: 0 }] },
+    ]);
+  });
+});
