@@ -121,7 +121,9 @@ function parse(args: readonly string[]): Command {
       texts.set(flag, text);
       continue;
     }
-    throw new UsageError(arg.startsWith('-') ? `unknown option ${JSON.stringify(name)}` : `unexpected argument ${JSON.stringify(arg)}`);
+    throw new UsageError(
+      arg.startsWith('-') ? `unknown option ${JSON.stringify(name)}` : `unexpected argument ${JSON.stringify(arg)}`,
+    );
   }
   if (help) return { kind: 'help' };
   if (version) return { kind: 'version' };

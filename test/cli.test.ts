@@ -5,7 +5,11 @@ import { DEFAULT_RPC_TIMEOUT_MS, MAX_LINE_BYTES, MAX_RPC_TIMEOUT_MS, parseComman
 import { DEFAULT_MAX_LINE_BYTES } from '../src/maelstrom/limits.js';
 import { defaultMaxMemoryMb } from '../src/messages/memory.js';
 
-const defaults = { maxLineBytes: DEFAULT_MAX_LINE_BYTES, rpcTimeoutMs: DEFAULT_RPC_TIMEOUT_MS, maxMemoryMb: defaultMaxMemoryMb() };
+const defaults = {
+  maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+  rpcTimeoutMs: DEFAULT_RPC_TIMEOUT_MS,
+  maxMemoryMb: defaultMaxMemoryMb(),
+};
 const run = (settings: Partial<typeof defaults> = {}) => ({ kind: 'run', settings: { ...defaults, ...settings } });
 const usageError = (message: string) => ({ kind: 'usage-error', message });
 const lineBytesRange = `--max-line-bytes takes a whole number from 1 to ${MAX_LINE_BYTES}`;
@@ -17,17 +21,23 @@ describe('parseCommandLine', () => {
   });
 
   it('takes a value as the next argument or after "="', () => {
-    expect(parseCommandLine(['--max-line-bytes', '100', '--rpc-timeout-ms=250'])).toEqual(run({ maxLineBytes: 100, rpcTimeoutMs: 250 }));
+    expect(parseCommandLine(['--max-line-bytes', '100', '--rpc-timeout-ms=250'])).toEqual(
+      run({ maxLineBytes: 100, rpcTimeoutMs: 250 }),
+    );
     expect(parseCommandLine(['--max-line-bytes=007'])).toEqual(run({ maxLineBytes: 7 }));
   });
 
   it('takes --max-memory-mb up to the heap limit, three quarters of the old space by default', () => {
     expect(parseCommandLine(['--max-memory-mb', '64'])).toEqual(run({ maxMemoryMb: 64 }));
     // The heap limit holds the old space and a young generation of 48 MiB.
-    expect(defaultMaxMemoryMb()).toBe(Math.floor(((getHeapStatistics().heap_size_limit - 48 * 2 ** 20) * 0.75) / 2 ** 20));
+    expect(defaultMaxMemoryMb()).toBe(
+      Math.floor(((getHeapStatistics().heap_size_limit - 48 * 2 ** 20) * 0.75) / 2 ** 20),
+    );
     const max = Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
     expect(parseCommandLine([`--max-memory-mb=${max + 1}`])).toEqual(
-      usageError(`--max-memory-mb can be at most ${max}, V8's heap limit (node --max-old-space-size raises it); got "${max + 1}"`),
+      usageError(
+        `--max-memory-mb can be at most ${max}, V8's heap limit (node --max-old-space-size raises it); got "${max + 1}"`,
+      ),
     );
   });
 
@@ -69,19 +79,29 @@ describe('parseCommandLine', () => {
 
   it('says a value above the maximum is above it, and why that is the maximum', () => {
     expect(parseCommandLine(['--max-line-bytes', '99999999999999999999'])).toEqual(
-      usageError(`--max-line-bytes can be at most ${MAX_LINE_BYTES}, the longest line one JavaScript string can hold; got "99999999999999999999"`),
+      usageError(
+        `--max-line-bytes can be at most ${MAX_LINE_BYTES}, the longest line one JavaScript string can hold; got "99999999999999999999"`,
+      ),
     );
     expect(parseCommandLine(['--max-line-bytes', String(MAX_LINE_BYTES + 1)])).toEqual(
-      usageError(`--max-line-bytes can be at most ${MAX_LINE_BYTES}, the longest line one JavaScript string can hold; got "${MAX_LINE_BYTES + 1}"`),
+      usageError(
+        `--max-line-bytes can be at most ${MAX_LINE_BYTES}, the longest line one JavaScript string can hold; got "${MAX_LINE_BYTES + 1}"`,
+      ),
     );
     expect(parseCommandLine(['--rpc-timeout-ms=2147483648'])).toEqual(
-      usageError('--rpc-timeout-ms can be at most 2147483647, the longest delay a Node.js timer takes; got "2147483648"'),
+      usageError(
+        '--rpc-timeout-ms can be at most 2147483647, the longest delay a Node.js timer takes; got "2147483648"',
+      ),
     );
   });
 
   it('rejects a missing value, an unknown flag, a value for a flag that takes none, and a stray argument', () => {
-    expect(parseCommandLine(['--rpc-timeout-ms'])).toEqual(usageError(`--rpc-timeout-ms needs a value: a whole number from 1 to ${MAX_RPC_TIMEOUT_MS}`));
-    expect(parseCommandLine(['--max-line-bytes'])).toEqual(usageError(`--max-line-bytes needs a value: a whole number from 1 to ${MAX_LINE_BYTES}`));
+    expect(parseCommandLine(['--rpc-timeout-ms'])).toEqual(
+      usageError(`--rpc-timeout-ms needs a value: a whole number from 1 to ${MAX_RPC_TIMEOUT_MS}`),
+    );
+    expect(parseCommandLine(['--max-line-bytes'])).toEqual(
+      usageError(`--max-line-bytes needs a value: a whole number from 1 to ${MAX_LINE_BYTES}`),
+    );
     expect(parseCommandLine(['--verbose'])).toEqual(usageError('unknown option "--verbose"'));
     expect(parseCommandLine(['--verbose=1'])).toEqual(usageError('unknown option "--verbose"'));
     expect(parseCommandLine(['-x'])).toEqual(usageError('unknown option "-x"'));
@@ -105,8 +125,12 @@ describe('the limits', () => {
   });
 
   it('are in the usage, with the defaults', () => {
-    expect(USAGE).toContain(`N from 1 to\n                       ${MAX_LINE_BYTES} (default ${DEFAULT_MAX_LINE_BYTES})`);
-    expect(USAGE).toContain(`N from 1 to\n                       ${MAX_RPC_TIMEOUT_MS} (default ${DEFAULT_RPC_TIMEOUT_MS})`);
+    expect(USAGE).toContain(
+      `N from 1 to\n                       ${MAX_LINE_BYTES} (default ${DEFAULT_MAX_LINE_BYTES})`,
+    );
+    expect(USAGE).toContain(
+      `N from 1 to\n                       ${MAX_RPC_TIMEOUT_MS} (default ${DEFAULT_RPC_TIMEOUT_MS})`,
+    );
     expect(USAGE).toMatch(/^ {2}-h, --help {11}print this help and exit$/m);
     expect(USAGE).toMatch(/^ {2}-v, --version {8}print the version and exit$/m);
   });

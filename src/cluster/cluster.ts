@@ -47,7 +47,11 @@ export class Cluster {
   private async forward(owner: string, request: Request): Promise<Body> {
     const { type } = request.rawBody;
     try {
-      return await this.node.rpc(owner, { type: 'forward', client: request.src, request: request.rawBody }, this.rpcTimeoutMs);
+      return await this.node.rpc(
+        owner,
+        { type: 'forward', client: request.src, request: request.rawBody },
+        this.rpcTimeoutMs,
+      );
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
       throw new RpcError(error.code, `${type}: ${error.message}; the ${type} may or may not have happened`);
@@ -68,7 +72,8 @@ export class Cluster {
   /** A peer's forward: served here, never forwarded again, so a forward loop is impossible. */
   private forwarded(body: z.output<typeof forwardSchema>, forward: Request): ReplyBody {
     const message = this.byType.get(body.request.type);
-    if (!message) throw new RpcError(ErrorCode.notSupported, `forward: cannot forward ${JSON.stringify(body.request.type)}`);
+    if (!message)
+      throw new RpcError(ErrorCode.notSupported, `forward: cannot forward ${JSON.stringify(body.request.type)}`);
     const fields = parseRequest(message.schema, body.request, message.type);
     const name = message.projectionOf?.(fields);
     // Peers that disagree on node_ids must not split one projection between two owners.

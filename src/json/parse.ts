@@ -209,14 +209,30 @@ class ExactParser {
       out += text.slice(chunk, i);
       let decoded: string;
       switch (text.charCodeAt(i + 1)) {
-        case 0x22: decoded = '"'; break;
-        case 0x5c: decoded = '\\'; break;
-        case 0x2f: decoded = '/'; break;
-        case 0x62: decoded = '\b'; break;
-        case 0x66: decoded = '\f'; break;
-        case 0x6e: decoded = '\n'; break;
-        case 0x72: decoded = '\r'; break;
-        case 0x74: decoded = '\t'; break;
+        case 0x22:
+          decoded = '"';
+          break;
+        case 0x5c:
+          decoded = '\\';
+          break;
+        case 0x2f:
+          decoded = '/';
+          break;
+        case 0x62:
+          decoded = '\b';
+          break;
+        case 0x66:
+          decoded = '\f';
+          break;
+        case 0x6e:
+          decoded = '\n';
+          break;
+        case 0x72:
+          decoded = '\r';
+          break;
+        case 0x74:
+          decoded = '\t';
+          break;
         case 0x75: {
           const hex = text.slice(i + 2, i + 6);
           if (!HEX4.test(hex)) throw this.unexpected(i, 'Bad Unicode escape');

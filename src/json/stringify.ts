@@ -51,7 +51,7 @@ function writeArray(array: readonly unknown[]): string {
     if (i > 0) out += ',';
     out += write(array[i]) ?? 'null';
   }
-  return out + ']';
+  return `${out}]`;
 }
 
 function writeObject(object: Record<string, unknown>): string {
@@ -61,7 +61,7 @@ function writeObject(object: Record<string, unknown>): string {
     const member = write(object[key]);
     if (member === undefined) continue;
     if (out.length > 1) out += ',';
-    out += JSON.stringify(key) + ':' + member;
+    out += `${JSON.stringify(key)}:${member}`;
   }
-  return out + '}';
+  return `${out}}`;
 }

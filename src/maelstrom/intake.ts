@@ -21,7 +21,13 @@ export type Received =
   /** A reply to an RPC of this node's. */
   | { readonly kind: 'reply'; readonly message: Message; readonly lineNumber: number }
   /** Error 12 to `src`, for a message that can be answered but not served. */
-  | { readonly kind: 'refused'; readonly src: string; readonly dest: unknown; readonly msgId: unknown; readonly text: string };
+  | {
+      readonly kind: 'refused';
+      readonly src: string;
+      readonly dest: unknown;
+      readonly msgId: unknown;
+      readonly text: string;
+    };
 
 export interface IntakeOptions {
   readonly maxLineBytes: number;
@@ -81,7 +87,11 @@ export class Intake {
   /** Takes the next queued line: what it asks, or undefined if it asks nothing (blank, or logged as unanswerable). */
   take(): Received | undefined {
     const index = this.next++;
-    const received = this.receive(this.lines[index] as string, this.numbers[index] as number, this.inexact[index] as boolean);
+    const received = this.receive(
+      this.lines[index] as string,
+      this.numbers[index] as number,
+      this.inexact[index] as boolean,
+    );
     if (this.next === this.lines.length) {
       this.lines = [];
       this.numbers = [];
@@ -115,7 +125,8 @@ export class Intake {
     const envelope = this.envelopes.safeParse(parsed);
     if (envelope.success) return this.checked(envelope.data, line, lineNumber);
     const issues = issuesWithInput(envelopeSchema, parsed);
-    if (!isAnswerable(issues.issues)) return this.unanswerable(lineNumber, `cannot answer: ${describeIssues(issues)}`, line);
+    if (!isAnswerable(issues.issues))
+      return this.unanswerable(lineNumber, `cannot answer: ${describeIssues(issues)}`, line);
     const raw = parsed as { src: string; dest?: unknown; body: JsonObject };
     const tooDeep = nestingError(line, raw, MAX_NESTING);
     const msgId = raw.body.msg_id;
@@ -132,7 +143,13 @@ export class Intake {
   }
 
   /** A valid envelope: a request or a reply, unless it nests too deep to handle. */
-  private checked(message: Message, line: string, lineNumber: number, route?: Route, body?: BodyFields): Received | undefined {
+  private checked(
+    message: Message,
+    line: string,
+    lineNumber: number,
+    route?: Route,
+    body?: BodyFields,
+  ): Received | undefined {
     const isReply = message.body.in_reply_to !== undefined;
     // Checked before any part of the message is echoed or logged: writing a deeper value overflows the stack.
     // A peer wraps a client's request in one more level to forward it.
@@ -141,8 +158,11 @@ export class Intake {
       this.options.log(`line ${lineNumber}: dropped reply from ${message.src}: ${tooDeep}`);
       return undefined;
     }
-    if (tooDeep) return { kind: 'refused', src: message.src, dest: message.dest, msgId: message.body.msg_id, text: tooDeep };
-    return isReply ? { kind: 'reply', message, lineNumber } : { kind: 'request', message, size: line.length, route, body };
+    if (tooDeep)
+      return { kind: 'refused', src: message.src, dest: message.dest, msgId: message.body.msg_id, text: tooDeep };
+    return isReply
+      ? { kind: 'reply', message, lineNumber }
+      : { kind: 'request', message, size: line.length, route, body };
   }
 
   private unanswerable(lineNumber: number, what: string, line: string): undefined {

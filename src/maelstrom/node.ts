@@ -57,7 +57,10 @@ export class Node {
     this.handle('init', initSchema, ({ body }) => {
       // A node's identity and peers are set once: a second init could hand its traffic to anyone.
       if (this.id !== undefined) {
-        throw new RpcError(ErrorCode.preconditionFailed, `init: this node is already initialized as ${JSON.stringify(this.id)}`);
+        throw new RpcError(
+          ErrorCode.preconditionFailed,
+          `init: this node is already initialized as ${JSON.stringify(this.id)}`,
+        );
       }
       this.id = body.node_id;
       this.nodeIds = [...new Set(body.node_ids)];
@@ -167,7 +170,9 @@ export class Node {
         const { message, lineNumber } = received;
         if (this.rpcs.settle(message.src, message.body)) return;
         const to = String(message.body.in_reply_to);
-        this.options.log(`line ${lineNumber}: dropped reply from ${message.src} to ${to}: no request is waiting for it`);
+        this.options.log(
+          `line ${lineNumber}: dropped reply from ${message.src} to ${to}: no request is waiting for it`,
+        );
         return;
       }
       case 'refused': {
@@ -178,7 +183,12 @@ export class Node {
   }
 
   /** `checked` is the route and body when the route's schema has already accepted the message. */
-  private dispatch(message: Message, size: number, checkedRoute: Route | undefined, checkedBody: BodyFields | undefined): void {
+  private dispatch(
+    message: Message,
+    size: number,
+    checkedRoute: Route | undefined,
+    checkedBody: BodyFields | undefined,
+  ): void {
     const { type } = message.body;
     const found = checkedRoute ?? this.routes.get(type);
     const route = found?.peersOnly && !this.isPeer(message.src) ? undefined : found;
@@ -210,7 +220,10 @@ export class Node {
   private failure(type: string, error: unknown): ReplyBody {
     if (error instanceof RpcError) return errorBody(error.code, error.message);
     this.options.log(`internal error in ${type}: ${error instanceof Error ? error.stack : String(error)}`);
-    return errorBody(ErrorCode.crash, `${type}: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return errorBody(
+      ErrorCode.crash,
+      `${type}: internal error: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 
   private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown): void {

@@ -8,6 +8,11 @@ export const read = defineMessage({
   schema: z.object({ projection: projectionName }),
   run({ store, json }, { body }) {
     const projection = store.read(body.projection);
-    return { type: 'read_ok', projection: projection.name, version: projection.version, state: json.of(projection).json() };
+    return {
+      type: 'read_ok',
+      projection: projection.name,
+      version: projection.version,
+      state: json.of(projection).json(),
+    };
   },
 });

@@ -12,8 +12,11 @@ export const rebuild = defineMessage({
     const existing = store.get(body.projection);
     // The result is at most the initial state with every event of this request merged in.
     const initial = existing ? json.of(existing).initialLength() : EMPTY_ARRAY_LENGTH;
-    const { projection, eventsProcessed } = store.rebuild(body.projection, body.events, body.expected_version, (state) =>
-      room.check('rebuild', 0, state.value(), initial + size),
+    const { projection, eventsProcessed } = store.rebuild(
+      body.projection,
+      body.events,
+      body.expected_version,
+      (state) => room.check('rebuild', 0, state.value(), initial + size),
     );
     return {
       type: 'projection_rebuilt',

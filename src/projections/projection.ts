@@ -73,7 +73,11 @@ export class Projection {
    * `accept` refuses the resulting state by throwing, the projection keeps its old
    * state, version and ids.
    */
-  rebuild(events: readonly ProjectionEvent[], expectedVersion?: number, accept?: (state: ProjectionState) => void): number {
+  rebuild(
+    events: readonly ProjectionEvent[],
+    expectedVersion?: number,
+    accept?: (state: ProjectionState) => void,
+  ): number {
     this.checkVersion(expectedVersion);
     let state = stateFor(cloneJson(this.initialState), this.definition.key);
     const ids = new JsonKeyMap<true>();

@@ -50,7 +50,10 @@ export class ProjectionStore {
     expectedVersion?: number,
     accept?: (state: ProjectionState) => void,
   ): RebuildResult {
-    return this.write(name, (projection) => ({ projection, eventsProcessed: projection.rebuild(events, expectedVersion, accept) }));
+    return this.write(name, (projection) => ({
+      projection,
+      eventsProcessed: projection.rebuild(events, expectedVersion, accept),
+    }));
   }
 
   /** The projection of that name, if there is one. */

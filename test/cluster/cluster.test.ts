@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ownerOf } from '../../src/cluster/rendezvous.js';
 import { parseJson } from '../../src/json/parse.js';
-import { parseEnvelope, startCluster, type Body, type Cluster, type ClusterOptions, type LoggedMessage, type Received } from './network.js';
+import {
+  parseEnvelope,
+  startCluster,
+  type Body,
+  type Cluster,
+  type ClusterOptions,
+  type LoggedMessage,
+  type Received,
+} from './network.js';
 
 const running: Cluster[] = [];
 /** Short, so that a timeout costs the test little; long enough for a loaded machine's round trip. */
@@ -60,16 +68,33 @@ describe('a 3-node cluster', () => {
     expect(owner).not.toBe('n1');
     const c1 = net.client('c1');
 
-    expect(await c1.request('n1', createLog(name))).toEqual({ type: 'projection_created', in_reply_to: 1, name, version: 0 });
+    expect(await c1.request('n1', createLog(name))).toEqual({
+      type: 'projection_created',
+      in_reply_to: 1,
+      name,
+      version: 0,
+    });
     const viaN2 = await c1.request('n2', added(name, 'a'));
     const viaN3 = await c1.request('n3', added(name, 'b'));
     expect(viaN2).toMatchObject({ type: 'projection_updated', projection: name, version: 1, state: [{ id: 'a' }] });
-    expect(viaN3).toMatchObject({ type: 'projection_updated', projection: name, version: 2, state: [{ id: 'a' }, { id: 'b' }] });
+    expect(viaN3).toMatchObject({
+      type: 'projection_updated',
+      projection: name,
+      version: 2,
+      state: [{ id: 'a' }, { id: 'b' }],
+    });
 
-    const reads = await Promise.all(net.nodeIds.map((nodeId) => c1.send(nodeId, { type: 'read', projection: name }).reply));
+    const reads = await Promise.all(
+      net.nodeIds.map((nodeId) => c1.send(nodeId, { type: 'read', projection: name }).reply),
+    );
     for (const [index, read] of reads.entries()) {
       expect(read.src).toBe(net.nodeIds[index]);
-      expect(read.body).toMatchObject({ type: 'read_ok', projection: name, version: 2, state: [{ id: 'a' }, { id: 'b' }] });
+      expect(read.body).toMatchObject({
+        type: 'read_ok',
+        projection: name,
+        version: 2,
+        state: [{ id: 'a' }, { id: 'b' }],
+      });
       expect(bodyText(read)).toBe(bodyText(reads[0] as Received));
     }
 
@@ -83,7 +108,9 @@ describe('a 3-node cluster', () => {
     for (const forward of sent) {
       expect(forward).toMatchObject({ dest: owner, fate: 'delivered', body: { client: 'c1' } });
       expect(forward.body.request).toMatchObject({ msg_id: expect.any(Number) });
-      const answers = net.log.filter((m) => m.src === owner && m.dest === forward.src && m.body.in_reply_to === forward.body.msg_id);
+      const answers = net.log.filter(
+        (m) => m.src === owner && m.dest === forward.src && m.body.in_reply_to === forward.body.msg_id,
+      );
       expect(answers).toHaveLength(1);
     }
     expect(net.log).toHaveLength(2 * sent.length); // nothing but forwards and their replies
@@ -108,7 +135,9 @@ describe('a 3-node cluster', () => {
 
     const versions = replies.map(({ body }) => body.version as number).sort((a, b) => a - b);
     expect(versions).toEqual(Array.from({ length: 300 }, (_, index) => index + 1));
-    const final = await Promise.all(net.nodeIds.map((nodeId) => clients[0]?.request(nodeId, { type: 'read', projection: name })));
+    const final = await Promise.all(
+      net.nodeIds.map((nodeId) => clients[0]?.request(nodeId, { type: 'read', projection: name })),
+    );
     const finalState = final[0]?.state as { id: string }[];
     expect(finalState.map(({ id }) => id).sort()).toEqual(updates.map(({ id }) => id).sort());
     for (const read of final) expect(read).toEqual({ ...final[0], in_reply_to: read?.in_reply_to, version: 300 });
@@ -160,7 +189,12 @@ describe('a 3-node cluster', () => {
     expect(lost.text).toContain(`n3 did not answer within ${SHORT_TIMEOUT_MS} ms`);
     const [dropped] = forwards(net.log);
     expect(forwards(net.log)).toHaveLength(1);
-    expect(dropped).toMatchObject({ src: 'n1', dest: 'n3', fate: 'dropped', body: { request: { event: { event_data: { id: 'lost' } } } } });
+    expect(dropped).toMatchObject({
+      src: 'n1',
+      dest: 'n3',
+      fate: 'dropped',
+      body: { request: { event: { event_data: { id: 'lost' } } } },
+    });
     // Clients are cut off from n3 too: this request never arrives.
     const c2 = net.client('c2');
     void c2.send('n3', added(name, 'never')).reply;
@@ -226,7 +260,8 @@ describe('a 3-node cluster', () => {
     /** The update twice (the second is a duplicate) and a read, all through `via`. */
     const run = async (via: string): Promise<Received[]> => {
       const results: Received[] = [];
-      for (const body of [update, update, { type: 'read', projection: name }]) results.push(await c1.send(via, body).reply);
+      for (const body of [update, update, { type: 'read', projection: name }])
+        results.push(await c1.send(via, body).reply);
       return results;
     };
     expect(await c1.request('n2', create)).toMatchObject({ type: 'projection_created' });
@@ -271,7 +306,12 @@ describe('a 3-node cluster', () => {
       expect(bodyText(relayed)).toBe(bodyText(direct));
     }
     const unknown = await c1.request(other, { type: 'read', projection: 'ghost' });
-    expect(unknown).toEqual({ type: 'error', in_reply_to: unknown.in_reply_to, code: 20, text: 'read: projection "ghost" does not exist' });
+    expect(unknown).toEqual({
+      type: 'error',
+      in_reply_to: unknown.in_reply_to,
+      code: 20,
+      text: 'read: projection "ghost" does not exist',
+    });
     const codes = [];
     for (const request of requests) codes.push((await c1.request('n1', request)).code);
     expect(codes).toEqual([20, 20, 21, 22, 12]);
@@ -308,7 +348,12 @@ describe('a single node', () => {
 describe('parseEnvelope (the network check of every stdout line)', () => {
   it('accepts an envelope and keeps the exact line', () => {
     const line = '{"src":"n1","dest":"c1","body":{"type":"read_ok","in_reply_to":3,"n":123456789012345678901}}';
-    expect(parseEnvelope(line)).toMatchObject({ src: 'n1', dest: 'c1', body: { type: 'read_ok', in_reply_to: 3 }, line });
+    expect(parseEnvelope(line)).toMatchObject({
+      src: 'n1',
+      dest: 'c1',
+      body: { type: 'read_ok', in_reply_to: 3 },
+      line,
+    });
   });
 
   it.each([

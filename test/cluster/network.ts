@@ -70,7 +70,10 @@ export interface Exchange {
 /** A client of the cluster: numbers its requests and matches the replies. */
 export class Client {
   private nextMsgId = 1;
-  private readonly pending = new Map<number, { node: string; resolve: (reply: Received) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { node: string; resolve: (reply: Received) => void; reject: (error: Error) => void }
+  >();
 
   constructor(
     readonly id: string,
@@ -266,7 +269,8 @@ export class Cluster {
       if (partial !== '') this.fail(new Error(`${id} wrote an unterminated last line: ${JSON.stringify(partial)}`));
     });
     void exited.then(({ code, signal }) => {
-      if (!this.stopping) this.fail(new Error(`${id} exited before stop() (${signal ?? `code ${code}`}); stderr:\n${node.stderr}`));
+      if (!this.stopping)
+        this.fail(new Error(`${id} exited before stop() (${signal ?? `code ${code}`}); stderr:\n${node.stderr}`));
     });
   }
 
@@ -276,7 +280,11 @@ export class Cluster {
     try {
       message = parseEnvelope(line);
     } catch (error) {
-      this.fail(new Error(`${node.id} wrote a line Maelstrom would reject (${(error as Error).message}): ${JSON.stringify(line)}`));
+      this.fail(
+        new Error(
+          `${node.id} wrote a line Maelstrom would reject (${(error as Error).message}): ${JSON.stringify(line)}`,
+        ),
+      );
       return;
     }
     if (message.src !== node.id) {
@@ -284,7 +292,9 @@ export class Cluster {
       return;
     }
     const held = this.holding.has(node.id);
-    const index = this.nodes.has(message.dest) ? this.messages.push({ ...message, fate: held ? 'held' : 'delivered' }) - 1 : -1;
+    const index = this.nodes.has(message.dest)
+      ? this.messages.push({ ...message, fate: held ? 'held' : 'delivered' }) - 1
+      : -1;
     if (held) {
       node.held.push({ message, index });
       this.checkWaiters();
@@ -371,7 +381,8 @@ export function parseEnvelope(line: string): Received {
   if (!isObject(body)) throw new Error('body is not an object');
   if (typeof body.type !== 'string') throw new Error('body.type is not a string');
   for (const field of ['msg_id', 'in_reply_to'] as const) {
-    if (body[field] !== undefined && !Number.isSafeInteger(body[field])) throw new Error(`body.${field} is not an integer`);
+    if (body[field] !== undefined && !Number.isSafeInteger(body[field]))
+      throw new Error(`body.${field} is not an integer`);
   }
   return { src, dest, body: body as Body, line };
 }

@@ -6,7 +6,9 @@ import { runNode } from '../support/process.js';
 import { DEFAULT_RPC_TIMEOUT_MS, MAX_LINE_BYTES, MAX_RPC_TIMEOUT_MS } from '../../src/cli.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../src/maelstrom/limits.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 /** The README's "Command line" section, up to the next heading of its level. */
 const section = /^## Command line\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
@@ -38,7 +40,9 @@ describe('command line', () => {
   it('a timeout above the longest a timer takes is refused, not cut to 1 ms', async () => {
     const { stdout, stderr, code } = await runNode('', ['--rpc-timeout-ms=2147483648']);
     expect(stdout).toEqual([]);
-    expect(stderr).toMatch(/^projection-node: --rpc-timeout-ms can be at most 2147483647, the longest delay a Node\.js timer takes; got "2147483648"\n/);
+    expect(stderr).toMatch(
+      /^projection-node: --rpc-timeout-ms can be at most 2147483647, the longest delay a Node\.js timer takes; got "2147483648"\n/,
+    );
     expect(stderr).not.toContain('TimeoutOverflowWarning');
     expect(code).toBe(2);
   });
@@ -46,7 +50,11 @@ describe('command line', () => {
   it('takes a value after "="', async () => {
     const request = JSON.stringify({ src: 'c1', dest: 'n1', body: { type: 'list', msg_id: 1 } });
     const { stdout, stderr, code } = await runNode(`${request}\n`, [`--max-line-bytes=${request.length - 1}`]);
-    expect({ stdout, stderr, code }).toEqual({ stdout: [], stderr: `line 1: longer than --max-line-bytes (${request.length - 1}); dropped\n`, code: 0 });
+    expect({ stdout, stderr, code }).toEqual({
+      stdout: [],
+      stderr: `line 1: longer than --max-line-bytes (${request.length - 1}); dropped\n`,
+      code: 0,
+    });
   });
 });
 
@@ -59,7 +67,10 @@ describe("the README's Command line section", () => {
       .map((cell) => cell.trim()) ?? [];
 
   it('gives the defaults and maxima the node has', () => {
-    expect(row('--max-line-bytes N').slice(0, 2)).toEqual([`${DEFAULT_MAX_LINE_BYTES} (256 MiB)`, `drop input lines longer than N bytes; N is at most ${MAX_LINE_BYTES}`]);
+    expect(row('--max-line-bytes N').slice(0, 2)).toEqual([
+      `${DEFAULT_MAX_LINE_BYTES} (256 MiB)`,
+      `drop input lines longer than N bytes; N is at most ${MAX_LINE_BYTES}`,
+    ]);
     expect(row('--rpc-timeout-ms N')[0]).toBe(String(DEFAULT_RPC_TIMEOUT_MS));
     expect(row('--rpc-timeout-ms N')[1]).toMatch(new RegExp(`; N is at most ${MAX_RPC_TIMEOUT_MS}$`));
     expect(DEFAULT_MAX_LINE_BYTES).toBe(256 * 1024 * 1024);

@@ -17,7 +17,10 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const tarball = `${packageJson.name}-${packageJson.version}.tgz`;
 
 /** The README's quick-start request and the one reply it shows. */
-const quickStart = /<!-- example: shell -->\s*```sh\necho '([^'\n]*)' \| bin\/projection-node\n```\s*```jsonl\n([^\n]*)\n```/.exec(readme);
+const quickStart =
+  /<!-- example: shell -->\s*```sh\necho '([^'\n]*)' \| bin\/projection-node\n```\s*```jsonl\n([^\n]*)\n```/.exec(
+    readme,
+  );
 /** The README's install block, its commands one a line. */
 const installBlock = /<!-- install -->\s*```sh\n([\s\S]*?)```/.exec(readme);
 
@@ -37,7 +40,12 @@ function shellEnv(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_|INIT_CWD$)/i.test(name)));
   // An npm cache of its own, empty at first: the install cannot take anything from an earlier download.
   // Offline throughout: nothing here may need the registry.
-  return { ...env, npm_config_cache: join(scratch, 'npm-cache'), npm_config_offline: 'true', npm_config_update_notifier: 'false' };
+  return {
+    ...env,
+    npm_config_cache: join(scratch, 'npm-cache'),
+    npm_config_offline: 'true',
+    npm_config_update_notifier: 'false',
+  };
 }
 
 function run(command: string, args: readonly string[], cwd: string, input = ''): Promise<Result> {
@@ -87,7 +95,10 @@ beforeAll(async () => {
 
   project = join(scratch, 'my-project');
   mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'my-project', version: '1.0.0', private: true })}\n`);
+  writeFileSync(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name: 'my-project', version: '1.0.0', private: true })}\n`,
+  );
   await succeed('npm', ['install', '--offline', '--no-audit', '--no-fund', join(scratch, tarball)], project);
 }, 120_000);
 
@@ -125,7 +136,9 @@ describe('the npm package', () => {
   it('has no dependencies, so an offline install from an empty cache adds nothing else', () => {
     expect(packageJson.dependencies).toBeUndefined();
     expect(packageJson.devDependencies).toHaveProperty('zod');
-    expect(readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual(['projection-node']);
+    expect(readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual([
+      'projection-node',
+    ]);
   });
 
   it('answers the quick-start request through node_modules/.bin/projection-node', async () => {
@@ -142,18 +155,28 @@ describe('the npm package', () => {
   });
 
   it('carries the license of every package bundled into dist/projection-node.cjs', () => {
-    const bundle = readFileSync(join(project, 'node_modules', 'projection-node', 'dist', 'projection-node.cjs'), 'utf8');
+    const bundle = readFileSync(
+      join(project, 'node_modules', 'projection-node', 'dist', 'projection-node.cjs'),
+      'utf8',
+    );
     // esbuild heads each bundled module with a comment naming its path.
-    const bundled = new Set([...bundle.matchAll(/^\/\/ (?:\S*\/)?node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm)].map(([, name]) => name));
+    const bundled = new Set(
+      [...bundle.matchAll(/^\/\/ (?:\S*\/)?node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm)].map(([, name]) => name),
+    );
     expect([...bundled]).toEqual(['zod']);
     const notices = readFileSync(join(project, 'node_modules', 'projection-node', 'THIRD-PARTY-NOTICES'), 'utf8');
-    for (const name of bundled) expect(notices).toContain(readFileSync(join(root, 'node_modules', name!, 'LICENSE'), 'utf8'));
+    for (const name of bundled)
+      expect(notices).toContain(readFileSync(join(root, 'node_modules', name!, 'LICENSE'), 'utf8'));
   });
 });
 
 describe('bin/projection-node without a build', () => {
   /** A copy of `parts` of the checkout, with no dist/ (and node_modules/ only as a part), and what the bin says there. */
-  async function runCopy(parts: readonly string[], args: readonly string[], input = ''): Promise<Result & { dir: string }> {
+  async function runCopy(
+    parts: readonly string[],
+    args: readonly string[],
+    input = '',
+  ): Promise<Result & { dir: string }> {
     const dir = mkdtempSync(join(tmpdir(), 'projection-node-unbuilt-'));
     try {
       for (const part of parts) {
@@ -166,15 +189,26 @@ describe('bin/projection-node without a build', () => {
     }
   }
 
-  it.each([[[]], [['--help']]])('in a checkout before npm ci (args %j), says in one line to run npm ci, and exits 1', async (args) => {
-    const { stdout, stderr, code, dir } = await runCopy(['bin', 'package.json', 'src'], args);
-    expect({ stdout, stderr, code }).toEqual({ stdout: '', stderr: `projection-node: not built yet; run "npm ci" in ${dir}\n`, code: 1 });
-  });
+  it.each([[[]], [['--help']]])(
+    'in a checkout before npm ci (args %j), says in one line to run npm ci, and exits 1',
+    async (args) => {
+      const { stdout, stderr, code, dir } = await runCopy(['bin', 'package.json', 'src'], args);
+      expect({ stdout, stderr, code }).toEqual({
+        stdout: '',
+        stderr: `projection-node: not built yet; run "npm ci" in ${dir}\n`,
+        code: 1,
+      });
+    },
+  );
 
   it('in an install that lost its bundle, says which file is missing, and exits 1', async () => {
     const { stdout, stderr, code, dir } = await runCopy(['bin', 'package.json'], []);
     const bundle = join(dir, 'dist', 'projection-node.cjs');
-    expect({ stdout, stderr, code }).toEqual({ stdout: '', stderr: `projection-node: ${bundle} is missing; install projection-node again\n`, code: 1 });
+    expect({ stdout, stderr, code }).toEqual({
+      stdout: '',
+      stderr: `projection-node: ${bundle} is missing; install projection-node again\n`,
+      code: 1,
+    });
   });
 
   it('in a checkout after npm ci whose dist/ is gone, runs src/ through tsx', async () => {

@@ -20,7 +20,13 @@ describe('the seed samples, each in a fresh process', () => {
     );
     expect(code).toBe(0);
     expect(bodies(stdout)).toEqual([
-      { type: 'projection_updated', in_reply_to: 1, projection: 'user-listing', version: 1, state: [{ id: 'user-123', name: 'John' }] },
+      {
+        type: 'projection_updated',
+        in_reply_to: 1,
+        projection: 'user-listing',
+        version: 1,
+        state: [{ id: 'user-123', name: 'John' }],
+      },
     ]);
   });
 });
@@ -28,7 +34,12 @@ describe('the seed samples, each in a fresh process', () => {
 describe('one process, many messages', () => {
   it('create, updates, rebuild, then more updates', async () => {
     const update = (msgId: number, data: object) =>
-      line('c', 'p', { type: 'update', msg_id: msgId, projection: 'users', event: { event_type: 'UserUpserted', event_data: data } });
+      line('c', 'p', {
+        type: 'update',
+        msg_id: msgId,
+        projection: 'users',
+        event: { event_type: 'UserUpserted', event_data: data },
+      });
     const input = [
       line('c', 'p', { type: 'create', msg_id: 1, name: 'users', initial_state: [{ id: 'seed' }] }),
       update(2, { id: 'a', n: 1 }),
@@ -74,7 +85,12 @@ describe('one process, many messages', () => {
     const input = [
       line('c', 'n', { type: 'echo', msg_id: 1 }),
       line('c', 'n', { type: 'update', msg_id: 2, projection: 'p', event: { event_type: 3, event_data: {} } }),
-      line('c', 'n', { type: 'rebuild', msg_id: 3, projection: 'p', events: [{ event_type: 'E', event_data: 1 }, { event_data: 2 }] }),
+      line('c', 'n', {
+        type: 'rebuild',
+        msg_id: 3,
+        projection: 'p',
+        events: [{ event_type: 'E', event_data: 1 }, { event_data: 2 }],
+      }),
       line('c', 'n', { type: 'create', msg_id: 4, name: '', handlers: { A: 'explode' }, key: '' }),
     ].join('\n');
     const { stdout } = await runNode(input);
@@ -98,7 +114,8 @@ describe('one process, many messages', () => {
 });
 
 describe('framing', () => {
-  const create = '{"src":"c","dest":"n","body":{"type":"create","msg_id":1,"name":"h€llo 😀","initial_state":{"note":"ünïcödé"}}}';
+  const create =
+    '{"src":"c","dest":"n","body":{"type":"create","msg_id":1,"name":"h€llo 😀","initial_state":{"note":"ünïcödé"}}}';
   const read = '{"src":"c","dest":"n","body":{"type":"read","msg_id":2,"projection":"h€llo 😀"}}';
   const expected = [
     '{"src":"n","dest":"c","body":{"type":"projection_created","in_reply_to":1,"name":"h€llo 😀","version":0}}',
@@ -108,7 +125,12 @@ describe('framing', () => {
   it('joins stdin chunks split inside a line and inside a UTF-8 character', async () => {
     const bytes = Buffer.from(`${create}\n${read}\n`);
     const euro = bytes.indexOf('€');
-    const chunks = [bytes.subarray(0, 10), bytes.subarray(10, euro + 1), bytes.subarray(euro + 1, euro + 2), bytes.subarray(euro + 2)];
+    const chunks = [
+      bytes.subarray(0, 10),
+      bytes.subarray(10, euro + 1),
+      bytes.subarray(euro + 1, euro + 2),
+      bytes.subarray(euro + 2),
+    ];
     const { stdout } = await runNode(chunks);
     expect(stdout).toEqual(expected);
   });

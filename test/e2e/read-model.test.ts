@@ -4,7 +4,9 @@ import { runNode } from '../support/process.js';
 
 /** Sends each body from client c1 to n1, numbering msg_ids from 1, and returns the reply bodies. */
 async function exchange(bodies: readonly object[]): Promise<unknown[]> {
-  const input = bodies.map((body, index) => JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: index + 1 } }));
+  const input = bodies.map((body, index) =>
+    JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: index + 1 } }),
+  );
   const { stdout, stderr, code } = await runNode(`${input.join('\n')}\n`);
   expect(stderr).toBe('');
   expect(code).toBe(0);
@@ -21,7 +23,13 @@ const read = (projection: string) => ({ type: 'read', projection });
 describe('declarative handlers, end to end', () => {
   it('append, remove, replace and ignore on an array keyed by sku', async () => {
     const replies = await exchange([
-      { type: 'create', name: 'cart', initial_state: [], key: 'sku', handlers: { Added: 'append', Removed: 'remove', Cleared: 'replace', Viewed: 'ignore' } },
+      {
+        type: 'create',
+        name: 'cart',
+        initial_state: [],
+        key: 'sku',
+        handlers: { Added: 'append', Removed: 'remove', Cleared: 'replace', Viewed: 'ignore' },
+      },
       update('cart', 'Added', { sku: 'a', qty: 1 }),
       update('cart', 'Added', { sku: 'a', qty: 2 }),
       update('cart', 'Changed', { sku: 'a', qty: 5 }),
@@ -35,13 +43,50 @@ describe('declarative handlers, end to end', () => {
     expect(replies).toEqual([
       { type: 'projection_created', in_reply_to: 1, name: 'cart', version: 0 },
       { type: 'projection_updated', in_reply_to: 2, projection: 'cart', version: 1, state: [{ sku: 'a', qty: 1 }] },
-      { type: 'projection_updated', in_reply_to: 3, projection: 'cart', version: 2, state: [{ sku: 'a', qty: 1 }, { sku: 'a', qty: 2 }] },
-      { type: 'projection_updated', in_reply_to: 4, projection: 'cart', version: 3, state: [{ sku: 'a', qty: 5 }, { sku: 'a', qty: 2 }] },
-      { type: 'projection_updated', in_reply_to: 5, projection: 'cart', version: 4, state: [{ sku: 'a', qty: 5 }, { sku: 'a', qty: 2 }] },
+      {
+        type: 'projection_updated',
+        in_reply_to: 3,
+        projection: 'cart',
+        version: 2,
+        state: [
+          { sku: 'a', qty: 1 },
+          { sku: 'a', qty: 2 },
+        ],
+      },
+      {
+        type: 'projection_updated',
+        in_reply_to: 4,
+        projection: 'cart',
+        version: 3,
+        state: [
+          { sku: 'a', qty: 5 },
+          { sku: 'a', qty: 2 },
+        ],
+      },
+      {
+        type: 'projection_updated',
+        in_reply_to: 5,
+        projection: 'cart',
+        version: 4,
+        state: [
+          { sku: 'a', qty: 5 },
+          { sku: 'a', qty: 2 },
+        ],
+      },
       { type: 'projection_updated', in_reply_to: 6, projection: 'cart', version: 5, state: [{ sku: 'a', qty: 2 }] },
-      { type: 'error', in_reply_to: 7, code: 12, text: 'update: remove needs event_data to be an object with the key "sku"' },
+      {
+        type: 'error',
+        in_reply_to: 7,
+        code: 12,
+        text: 'update: remove needs event_data to be an object with the key "sku"',
+      },
       { type: 'projection_updated', in_reply_to: 8, projection: 'cart', version: 6, state: { note: 'now an object' } },
-      { type: 'error', in_reply_to: 9, code: 12, text: 'update: append needs an array state, but the state is an object' },
+      {
+        type: 'error',
+        in_reply_to: 9,
+        code: 12,
+        text: 'update: append needs an array state, but the state is an object',
+      },
       { type: 'read_ok', in_reply_to: 10, projection: 'cart', version: 6, state: { note: 'now an object' } },
     ]);
   });
@@ -70,7 +115,12 @@ describe('declarative handlers, end to end', () => {
       { type: 'list' },
     ]);
     expect(replies).toEqual([
-      { type: 'error', in_reply_to: 1, code: 12, text: 'create: handlers.E must be one of merge, append, remove, replace, ignore' },
+      {
+        type: 'error',
+        in_reply_to: 1,
+        code: 12,
+        text: 'create: handlers.E must be one of merge, append, remove, replace, ignore',
+      },
       { type: 'error', in_reply_to: 2, code: 12, text: 'create: key must be a string, got number' },
       { type: 'list_ok', in_reply_to: 3, projections: [] },
     ]);
@@ -95,7 +145,14 @@ describe('queries and management, end to end', () => {
       { type: 'projection_created', in_reply_to: 2, name: 'a', version: 0 },
       { type: 'error', in_reply_to: 3, code: 21, text: 'create: projection "b" already exists at version 0' },
       { type: 'projection_updated', in_reply_to: 4, projection: 'a', version: 1, state: { n: 1 } },
-      { type: 'list_ok', in_reply_to: 5, projections: [{ name: 'b', version: 0 }, { name: 'a', version: 1 }] },
+      {
+        type: 'list_ok',
+        in_reply_to: 5,
+        projections: [
+          { name: 'b', version: 0 },
+          { name: 'a', version: 1 },
+        ],
+      },
       { type: 'delete_ok', in_reply_to: 6, projection: 'b' },
       { type: 'error', in_reply_to: 7, code: 20, text: 'delete: projection "b" does not exist' },
       { type: 'error', in_reply_to: 8, code: 20, text: 'read: projection "b" does not exist' },
@@ -105,22 +162,50 @@ describe('queries and management, end to end', () => {
 });
 
 describe('redelivery, concurrency and atomic rebuild, end to end', () => {
-  const event = (id: string, eventId?: string | number) => ({ event_type: 'E', event_data: { id }, ...(eventId === undefined ? {} : { event_id: eventId }) });
+  const event = (id: string, eventId?: string | number) => ({
+    event_type: 'E',
+    event_data: { id },
+    ...(eventId === undefined ? {} : { event_id: eventId }),
+  });
 
   it('duplicates across updates and rebuilds, and within one rebuild', async () => {
     const replies = await exchange([
       update('p', 'E', { id: 'a' }, { event_id: 'e1' }),
       update('p', 'E', { id: 'b' }, { event_id: 'e1' }),
-      { type: 'rebuild', projection: 'p', events: [event('x', 'e2'), event('y', 'e2'), event('z', 7), event('w', '7')] },
+      {
+        type: 'rebuild',
+        projection: 'p',
+        events: [event('x', 'e2'), event('y', 'e2'), event('z', 7), event('w', '7')],
+      },
       update('p', 'E', { id: 'again' }, { event_id: 'e1' }),
       update('p', 'E', { id: 'again' }, { event_id: 7 }),
     ]);
     expect(replies).toEqual([
       { type: 'projection_updated', in_reply_to: 1, projection: 'p', version: 1, state: [{ id: 'a' }] },
-      { type: 'projection_updated', in_reply_to: 2, projection: 'p', version: 1, state: [{ id: 'a' }], duplicate: true },
+      {
+        type: 'projection_updated',
+        in_reply_to: 2,
+        projection: 'p',
+        version: 1,
+        state: [{ id: 'a' }],
+        duplicate: true,
+      },
       { type: 'projection_rebuilt', in_reply_to: 3, projection: 'p', events_processed: 3, version: 3 },
-      { type: 'projection_updated', in_reply_to: 4, projection: 'p', version: 4, state: [{ id: 'x' }, { id: 'z' }, { id: 'w' }, { id: 'again' }] },
-      { type: 'projection_updated', in_reply_to: 5, projection: 'p', version: 4, state: [{ id: 'x' }, { id: 'z' }, { id: 'w' }, { id: 'again' }], duplicate: true },
+      {
+        type: 'projection_updated',
+        in_reply_to: 4,
+        projection: 'p',
+        version: 4,
+        state: [{ id: 'x' }, { id: 'z' }, { id: 'w' }, { id: 'again' }],
+      },
+      {
+        type: 'projection_updated',
+        in_reply_to: 5,
+        projection: 'p',
+        version: 4,
+        state: [{ id: 'x' }, { id: 'z' }, { id: 'w' }, { id: 'again' }],
+        duplicate: true,
+      },
     ]);
   });
 
@@ -136,8 +221,18 @@ describe('redelivery, concurrency and atomic rebuild, end to end', () => {
     expect(replies).toEqual([
       { type: 'projection_updated', in_reply_to: 1, projection: 'p', version: 1, state: [{ id: 'a' }] },
       { type: 'projection_updated', in_reply_to: 2, projection: 'p', version: 2, state: [{ id: 'a' }, { id: 'b' }] },
-      { type: 'error', in_reply_to: 3, code: 22, text: 'update: expected version 1, but projection "p" is at version 2' },
-      { type: 'error', in_reply_to: 4, code: 22, text: 'rebuild: expected version 0, but projection "p" is at version 2' },
+      {
+        type: 'error',
+        in_reply_to: 3,
+        code: 22,
+        text: 'update: expected version 1, but projection "p" is at version 2',
+      },
+      {
+        type: 'error',
+        in_reply_to: 4,
+        code: 22,
+        text: 'rebuild: expected version 0, but projection "p" is at version 2',
+      },
       { type: 'projection_rebuilt', in_reply_to: 5, projection: 'p', events_processed: 1, version: 1 },
       { type: 'projection_rebuilt', in_reply_to: 6, projection: 'fresh', events_processed: 0, version: 0 },
     ]);
@@ -145,7 +240,10 @@ describe('redelivery, concurrency and atomic rebuild, end to end', () => {
 
   it(`names bad requests and bad events the same once their checks are compiled (after ${CHECKS_BEFORE_COMPILING})`, async () => {
     const warmUp = Array.from({ length: CHECKS_BEFORE_COMPILING }, (_, index) => update('o', 'E', { last: index }));
-    const events: object[] = Array.from({ length: CHECKS_BEFORE_COMPILING + 10 }, (_, index) => ({ event_type: 'E', event_data: { index } }));
+    const events: object[] = Array.from({ length: CHECKS_BEFORE_COMPILING + 10 }, (_, index) => ({
+      event_type: 'E',
+      event_data: { index },
+    }));
     // The first bad event, checked by the compiled schema; the second is never looked at.
     events[CHECKS_BEFORE_COMPILING + 5] = { event_type: 5 };
     events[CHECKS_BEFORE_COMPILING + 7] = { event_type: 'E' };
@@ -157,14 +255,25 @@ describe('redelivery, concurrency and atomic rebuild, end to end', () => {
       read('o'),
     ]);
     expect(replies.slice(-3)).toEqual([
-      { type: 'error', in_reply_to: CHECKS_BEFORE_COMPILING + 2, code: 12, text: 'update: event.event_type must be a string, got number' },
+      {
+        type: 'error',
+        in_reply_to: CHECKS_BEFORE_COMPILING + 2,
+        code: 12,
+        text: 'update: event.event_type must be a string, got number',
+      },
       {
         type: 'error',
         in_reply_to: CHECKS_BEFORE_COMPILING + 3,
         code: 12,
         text: `rebuild: events[${CHECKS_BEFORE_COMPILING + 5}].event_type must be a string, got number; events[${CHECKS_BEFORE_COMPILING + 5}].event_data is required`,
       },
-      { type: 'read_ok', in_reply_to: CHECKS_BEFORE_COMPILING + 4, projection: 'o', version: CHECKS_BEFORE_COMPILING, state: { last: CHECKS_BEFORE_COMPILING - 1 } },
+      {
+        type: 'read_ok',
+        in_reply_to: CHECKS_BEFORE_COMPILING + 4,
+        projection: 'o',
+        version: CHECKS_BEFORE_COMPILING,
+        state: { last: CHECKS_BEFORE_COMPILING - 1 },
+      },
     ]);
   });
 
@@ -172,15 +281,31 @@ describe('redelivery, concurrency and atomic rebuild, end to end', () => {
     const replies = await exchange([
       { type: 'create', name: 'o', initial_state: {} },
       update('o', 'E', { kept: true }, { event_id: 'e1' }),
-      { type: 'rebuild', projection: 'o', events: [{ event_type: 'E', event_data: { a: 1 } }, { event_type: 'E', event_data: [1] }] },
-      { type: 'rebuild', projection: 'o', events: [{ event_type: 'E', event_data: { a: 1 } }, { event_type: 'E' }, { event_type: 5, event_data: {} }] },
+      {
+        type: 'rebuild',
+        projection: 'o',
+        events: [
+          { event_type: 'E', event_data: { a: 1 } },
+          { event_type: 'E', event_data: [1] },
+        ],
+      },
+      {
+        type: 'rebuild',
+        projection: 'o',
+        events: [{ event_type: 'E', event_data: { a: 1 } }, { event_type: 'E' }, { event_type: 5, event_data: {} }],
+      },
       read('o'),
       update('o', 'E', { other: 1 }, { event_id: 'e1' }),
     ]);
     expect(replies).toEqual([
       { type: 'projection_created', in_reply_to: 1, name: 'o', version: 0 },
       { type: 'projection_updated', in_reply_to: 2, projection: 'o', version: 1, state: { kept: true } },
-      { type: 'error', in_reply_to: 3, code: 12, text: 'rebuild: events[1]: merge into an object state needs event_data to be an object, got array' },
+      {
+        type: 'error',
+        in_reply_to: 3,
+        code: 12,
+        text: 'rebuild: events[1]: merge into an object state needs event_data to be an object, got array',
+      },
       {
         type: 'error',
         in_reply_to: 4,
@@ -188,7 +313,14 @@ describe('redelivery, concurrency and atomic rebuild, end to end', () => {
         text: 'rebuild: events[1].event_data is required',
       },
       { type: 'read_ok', in_reply_to: 5, projection: 'o', version: 1, state: { kept: true } },
-      { type: 'projection_updated', in_reply_to: 6, projection: 'o', version: 1, state: { kept: true }, duplicate: true },
+      {
+        type: 'projection_updated',
+        in_reply_to: 6,
+        projection: 'o',
+        version: 1,
+        state: { kept: true },
+        duplicate: true,
+      },
     ]);
   });
 });

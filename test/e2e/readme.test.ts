@@ -30,22 +30,27 @@ describe('README examples', () => {
     expect(found.map(({ kind }) => kind)).toEqual(['shell', 'lines']);
   });
 
-  it.each(found.map((example, index) => [index, example] as const))('example %i gives exactly the replies shown', async (_, example) => {
-    const expected = example.output.trimEnd().split('\n');
-    if (example.kind === 'shell') {
-      const stdout = execFileSync('sh', ['-c', example.input], { cwd: root, encoding: 'utf8' });
-      expect(stdout.trimEnd().split('\n')).toEqual(expected);
-    } else {
-      const { stdout, code } = await runNode(example.input);
-      expect(code).toBe(0);
-      expect(stdout).toEqual(expected);
-    }
-  });
+  it.each(found.map((example, index) => [index, example] as const))(
+    'example %i gives exactly the replies shown',
+    async (_, example) => {
+      const expected = example.output.trimEnd().split('\n');
+      if (example.kind === 'shell') {
+        const stdout = execFileSync('sh', ['-c', example.input], { cwd: root, encoding: 'utf8' });
+        expect(stdout.trimEnd().split('\n')).toEqual(expected);
+      } else {
+        const { stdout, code } = await runNode(example.input);
+        expect(code).toBe(0);
+        expect(stdout).toEqual(expected);
+      }
+    },
+  );
 });
 
 describe('README quick start', () => {
   it('is right that npm start writes its banner to stdout, ahead of the replies', () => {
-    expect(readme).toContain('Run `bin/projection-node` itself, not `npm start`: npm writes its own banner\nto stdout, ahead of the replies.');
+    expect(readme).toContain(
+      'Run `bin/projection-node` itself, not `npm start`: npm writes its own banner\nto stdout, ahead of the replies.',
+    );
     const request = '{"src":"c1","dest":"n1","body":{"type":"list","msg_id":1}}\n';
     const stdout = execFileSync('npm', ['start'], { cwd: root, input: request, encoding: 'utf8' }).split('\n');
     expect(stdout.filter((line) => line.startsWith('> '))).not.toEqual([]);

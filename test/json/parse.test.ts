@@ -89,7 +89,10 @@ describe('parseJsonExact numbers', () => {
   });
 
   it('keeps long digit runs inside strings as strings', () => {
-    expect(parseJson('{"s":"12345678901234567890","e":"1e400"}')).toStrictEqual({ s: '12345678901234567890', e: '1e400' });
+    expect(parseJson('{"s":"12345678901234567890","e":"1e400"}')).toStrictEqual({
+      s: '12345678901234567890',
+      e: '1e400',
+    });
   });
 });
 
@@ -153,7 +156,7 @@ describe('parseJsonExact objects and strings', () => {
 
   it('parses 200,000 nested objects without recursion', () => {
     const depth = 200_000;
-    const text = '{"a":'.repeat(depth) + '12345678901234567890' + '}'.repeat(depth);
+    const text = `${'{"a":'.repeat(depth)}12345678901234567890${'}'.repeat(depth)}`;
     let level = parseJson(text);
     let seen = 0;
     while (level !== null && typeof level === 'object' && 'a' in level) {
@@ -167,11 +170,62 @@ describe('parseJsonExact objects and strings', () => {
 
 describe('parseJsonExact errors', () => {
   it.each([
-    '', ' ', '[', ']', '}', '[1,2', '{"a":1', '{"a"', '{"a":', '"abc', '"\\', '[1,]', '{"a":1,}', '[1,,2]', '{,}',
-    '[1 2]', '{"a" 1}', '{a:1}', "{'a':1}", "'a'", '01', '-01', '00', '+1', '.5', '1.', '1.e5', '1e', '1e+', '-',
-    '-a', '0x10', 'NaN', 'Infinity', '-Infinity', 'undefined', 'tru', 'nul', 'True', 'falsey', '[1] x', '{} {}',
-    '1 2', '"a"b', '"a\u0001b"', '"\n"', '"\t"', '"\u001f"', '"\\x"', '"\\u12g4"', '"\\u12"', '"\\U0041"',
-    '\u00a01', '\v1', '\f1', '1\u2028',
+    '',
+    ' ',
+    '[',
+    ']',
+    '}',
+    '[1,2',
+    '{"a":1',
+    '{"a"',
+    '{"a":',
+    '"abc',
+    '"\\',
+    '[1,]',
+    '{"a":1,}',
+    '[1,,2]',
+    '{,}',
+    '[1 2]',
+    '{"a" 1}',
+    '{a:1}',
+    "{'a':1}",
+    "'a'",
+    '01',
+    '-01',
+    '00',
+    '+1',
+    '.5',
+    '1.',
+    '1.e5',
+    '1e',
+    '1e+',
+    '-',
+    '-a',
+    '0x10',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    'undefined',
+    'tru',
+    'nul',
+    'True',
+    'falsey',
+    '[1] x',
+    '{} {}',
+    '1 2',
+    '"a"b',
+    '"a\u0001b"',
+    '"\n"',
+    '"\t"',
+    '"\u001f"',
+    '"\\x"',
+    '"\\u12g4"',
+    '"\\u12"',
+    '"\\U0041"',
+    '\u00a01',
+    '\v1',
+    '\f1',
+    '1\u2028',
   ])('rejects %j', (text) => {
     expect(() => JSON.parse(text)).toThrow(SyntaxError);
     expect(() => parseJsonExact(text)).toThrow(SyntaxError);
@@ -252,7 +306,9 @@ describe('canonicalDecimal and ExactNumber', () => {
       fc.property(decimal, decimal, (a, b) => {
         const low = Math.min(a.e, b.e);
         const equal = a.m * 10n ** BigInt(a.e - low) === b.m * 10n ** BigInt(b.e - low);
-        const same = canonicalDecimal(decimalText(a.m, a.e, a.pad, a.plain)) === canonicalDecimal(decimalText(b.m, b.e, b.pad, b.plain));
+        const same =
+          canonicalDecimal(decimalText(a.m, a.e, a.pad, a.plain)) ===
+          canonicalDecimal(decimalText(b.m, b.e, b.pad, b.plain));
         expect(same).toBe(equal);
       }),
       { numRuns: 500 },
@@ -284,8 +340,35 @@ describe('parseJsonExact against JSON.parse (properties)', () => {
   const tokenSoup = fc
     .array(
       fc.constantFrom(
-        '{', '}', '[', ']', ',', ':', '"', '\\', 'u', '0', '1', '9', '-', '+', '.', 'e', 'E',
-        'true', 'fals', 'null', 'a', ' ', '\n', '\t', '\u0001', '\u00a0', '"ab"', '\\u00', '12345678901234567',
+        '{',
+        '}',
+        '[',
+        ']',
+        ',',
+        ':',
+        '"',
+        '\\',
+        'u',
+        '0',
+        '1',
+        '9',
+        '-',
+        '+',
+        '.',
+        'e',
+        'E',
+        'true',
+        'fals',
+        'null',
+        'a',
+        ' ',
+        '\n',
+        '\t',
+        '\u0001',
+        '\u00a0',
+        '"ab"',
+        '\\u00',
+        '12345678901234567',
       ),
       { maxLength: 25 },
     )

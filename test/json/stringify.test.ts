@@ -18,15 +18,25 @@ function withExactNumbers(value: unknown, pick: () => boolean): unknown {
 describe('stringifyJson', () => {
   it.each([
     ['9007199254740993', '9007199254740993'],
-    ['{"id":1234567890123456789012, "n":[-1e400,1e-400,0.1,-0,1.0]}', '{"id":1234567890123456789012,"n":[-1e400,1e-400,0.1,0,1]}'],
-    ['[12345678901234567890.5,"12345678901234567890",{"__proto__":1E+400}]', '[12345678901234567890.5,"12345678901234567890",{"__proto__":1E+400}]'],
+    [
+      '{"id":1234567890123456789012, "n":[-1e400,1e-400,0.1,-0,1.0]}',
+      '{"id":1234567890123456789012,"n":[-1e400,1e-400,0.1,0,1]}',
+    ],
+    [
+      '[12345678901234567890.5,"12345678901234567890",{"__proto__":1E+400}]',
+      '[12345678901234567890.5,"12345678901234567890",{"__proto__":1E+400}]',
+    ],
     ['-0.10000000000000000001', '-0.10000000000000000001'],
   ])('writes %s back as %s', (text, expected) => {
     expect(stringifyJson(parseJson(text))).toBe(expected);
   });
 
   it('writes the raw number text where JSON.stringify would write the number', () => {
-    const value = { a: new ExactNumber('1e400'), b: [new ExactNumber('-12345678901234567890'), 'x', null, true], c: 0.5 };
+    const value = {
+      a: new ExactNumber('1e400'),
+      b: [new ExactNumber('-12345678901234567890'), 'x', null, true],
+      c: 0.5,
+    };
     expect(stringifyJson(value)).toBe('{"a":1e400,"b":[-12345678901234567890,"x",null,true],"c":0.5}');
     expect(stringifyJson(new ExactNumber('9007199254740993'))).toBe('9007199254740993');
   });
@@ -76,7 +86,11 @@ describe('stringifyJson (properties)', () => {
   });
 
   it('writes back every integer with exactly the same digits', () => {
-    const integers = fc.oneof(fc.bigInt(), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }), fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }));
+    const integers = fc.oneof(
+      fc.bigInt(),
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+      fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }),
+    );
     fc.assert(
       fc.property(integers, (n) => {
         const text = n.toString();

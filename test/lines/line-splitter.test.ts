@@ -86,7 +86,13 @@ describe('LineSplitter', () => {
 
   it('measures the cap in bytes, not characters, and excludes the line ending', () => {
     const result = split([Buffer.from('€€€\r\n€€€€\nabcdefghi\n')], 9);
-    expect(result).toEqual({ lines: [[1, '€€€'], [3, 'abcdefghi']], oversize: [2] });
+    expect(result).toEqual({
+      lines: [
+        [1, '€€€'],
+        [3, 'abcdefghi'],
+      ],
+      oversize: [2],
+    });
   });
 
   it('drops a line that passes the cap in its last chunk without joining its pieces', () => {
@@ -100,17 +106,29 @@ describe('LineSplitter', () => {
     );
     for (const chunk of ['ok\n12345678', '90123\nnext\n']) splitter.push(Buffer.from(chunk));
     splitter.end();
-    expect(result).toEqual({ lines: [[1, 'ok'], [3, 'next']], oversize: [2] });
+    expect(result).toEqual({
+      lines: [
+        [1, 'ok'],
+        [3, 'next'],
+      ],
+      oversize: [2],
+    });
     expect(blocks).toEqual(['ok', 'next']);
   });
 
   it('keeps a line of exactly the cap that ends in CRLF across chunks', () => {
-    expect(split([Buffer.from('1234567'), Buffer.from('890\r\n')], 10)).toEqual({ lines: [[1, '1234567890']], oversize: [] });
+    expect(split([Buffer.from('1234567'), Buffer.from('890\r\n')], 10)).toEqual({
+      lines: [[1, '1234567890']],
+      oversize: [],
+    });
     expect(split([Buffer.from('1234567'), Buffer.from('8901\r\n')], 10)).toEqual({ lines: [], oversize: [1] });
   });
 
   it('drops an oversize last line that never ends', () => {
-    expect(split([Buffer.from('ok\n'), Buffer.from('y'.repeat(30))], 10)).toEqual({ lines: [[1, 'ok']], oversize: [2] });
+    expect(split([Buffer.from('ok\n'), Buffer.from('y'.repeat(30))], 10)).toEqual({
+      lines: [[1, 'ok']],
+      oversize: [2],
+    });
   });
 
   it('yields exactly the lines for any chunking of any lines (property)', () => {

@@ -11,8 +11,9 @@ describe('blank lines', () => {
     const parse = vi.spyOn(JSON, 'parse');
     const blank = ['', ' ', '\t', '\r', ' \t \r', '\uFEFF', '\u00a0'];
     const lines = Array.from({ length: 1000 }, (_, i) => blank[i % blank.length] as string);
-    const { out, logs } = await exchange([...lines, '{"src":"c1","dest":"n1","body":{"type":"list","msg_id":1}}'], (node) =>
-      serveProjections(node, { rpcTimeoutMs: 1000 }),
+    const { out, logs } = await exchange(
+      [...lines, '{"src":"c1","dest":"n1","body":{"type":"list","msg_id":1}}'],
+      (node) => serveProjections(node, { rpcTimeoutMs: 1000 }),
     );
     expect(out).toEqual(['{"src":"n1","dest":"c1","body":{"type":"list_ok","in_reply_to":1,"projections":[]}}']);
     expect(logs).toEqual([]);

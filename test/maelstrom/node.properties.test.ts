@@ -28,7 +28,9 @@ function field<T>(valid: fc.Arbitrary<T>, validWeight = 16): fc.Arbitrary<T | un
 
 /** An object with the fields that are not MISSING. */
 function record(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
-  return fc.record(fields).map((object) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== MISSING)));
+  return fc
+    .record(fields)
+    .map((object) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== MISSING)));
 }
 
 /** Few names, so requests meet the same projections; prototype names included. */
@@ -37,7 +39,10 @@ const eventType = fc.oneof(fc.constantFrom<string>(...OPS, 'E', '__proto__'), fc
 const event = record({
   event_type: field(eventType),
   event_data: field(fc.oneof(json, fc.record({ id: fc.integer({ min: 0, max: 3 }), v: json }))),
-  event_id: fc.oneof(fc.constant(MISSING), field(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.string({ maxLength: 2 })))),
+  event_id: fc.oneof(
+    fc.constant(MISSING),
+    field(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.string({ maxLength: 2 }))),
+  ),
 });
 const expectedVersion = fc.oneof(fc.constant(MISSING), field(fc.nat({ max: 4 })));
 const handlers = fc.dictionary(eventType, fc.constantFrom<string>(...OPS, 'bogus'), { maxKeys: 3 });
@@ -51,15 +56,24 @@ const bodies: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
     key: fc.oneof(fc.constant(MISSING), field(fc.constantFrom('id', 'k'))),
   }),
   update: record({ projection: field(name), event: field(event), expected_version: expectedVersion }),
-  rebuild: record({ projection: field(name), events: field(fc.array(field(event), { maxLength: 3 })), expected_version: expectedVersion }),
+  rebuild: record({
+    projection: field(name),
+    events: field(fc.array(field(event), { maxLength: 3 })),
+    expected_version: expectedVersion,
+  }),
   read: record({ projection: field(name) }),
   list: record({ extra: fc.oneof(fc.constant(MISSING), json) }),
   delete: record({ projection: field(name) }),
   // Never a cluster (the node's id among two or more): it would forward to peers nobody plays here.
-  init: record({ node_id: field(fc.constantFrom('n1', '')), node_ids: field(fc.constantFrom([], ['n1'], ['n2'], ['n2', 'n3'])) }),
+  init: record({
+    node_id: field(fc.constantFrom('n1', '')),
+    node_ids: field(fc.constantFrom([], ['n1'], ['n2'], ['n2', 'n3'])),
+  }),
   forward: record({
     client: field(fc.constant('c1')),
-    request: field(record({ type: field(fc.constantFrom('read', 'list', 'forward', 'nope')), projection: field(name) })),
+    request: field(
+      record({ type: field(fc.constantFrom('read', 'list', 'forward', 'nope')), projection: field(name) }),
+    ),
   }),
   unknown: record({ anything: json }),
 };
@@ -102,15 +116,21 @@ const textLine = fc
     { weight: 1, arbitrary: fc.json({ maxDepth: 3 }) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
     // Truncated.
-    { weight: 1, arbitrary: envelope.chain((message) => fc.nat().map((at) => JSON.stringify(message).slice(0, at % 200))) },
+    {
+      weight: 1,
+      arbitrary: envelope.chain((message) => fc.nat().map((at) => JSON.stringify(message).slice(0, at % 200))),
+    },
     { weight: 1, arbitrary: envelope.map((message) => `\uFEFF${JSON.stringify(message)}\r`) },
   )
   .map((text) => Buffer.from(text.replaceAll('\n', ' ')));
 /** Arbitrary bytes, mostly not UTF-8. */
-const byteLine = fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes.map((byte) => (byte === 0x0a ? 0x20 : byte))));
+const byteLine = fc
+  .uint8Array({ maxLength: 40 })
+  .map((bytes) => Buffer.from(bytes.map((byte) => (byte === 0x0a ? 0x20 : byte))));
 const line = fc.oneof({ weight: 16, arbitrary: textLine }, { weight: 1, arbitrary: byteLine });
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function depthOf(value: unknown): number {
   if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(depthOf));
@@ -129,7 +149,8 @@ function expected(bytes: Buffer): Expected {
   } catch {
     return { reply: false, logged: text.trim() !== '' };
   }
-  if (!isObject(message) || typeof message.src !== 'string' || !isObject(message.body)) return { reply: false, logged: true };
+  if (!isObject(message) || typeof message.src !== 'string' || !isObject(message.body))
+    return { reply: false, logged: true };
   const { body } = message;
   const valid =
     typeof message.dest === 'string' &&
@@ -138,7 +159,8 @@ function expected(bytes: Buffer): Expected {
   // A valid body with in_reply_to is a reply; nobody here waits for one, so it is dropped with a log line.
   if (valid && body.in_reply_to !== undefined) return { reply: false, logged: true };
   // A message nesting too deep is refused without echoing a msg_id that is an object or array.
-  const echoed = depthOf(message) > MAX_NESTING && (isObject(body.msg_id) || Array.isArray(body.msg_id)) ? undefined : body.msg_id;
+  const echoed =
+    depthOf(message) > MAX_NESTING && (isObject(body.msg_id) || Array.isArray(body.msg_id)) ? undefined : body.msg_id;
   return { reply: true, inReplyTo: echoed === undefined ? '-' : JSON.stringify(echoed) };
 }
 
@@ -166,35 +188,41 @@ async function serve(chunks: readonly Buffer[]): Promise<{ out: string[]; logs: 
 describe('the protocol layer on random and mutated input', () => {
   it('never throws, writes only envelopes, and answers each request exactly once, in order', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 25 }), fc.array(fc.nat(), { maxLength: 6 }), async (lines, offsets) => {
-        const input = Buffer.concat(lines.flatMap((bytes) => [bytes, Buffer.from('\n')]));
-        const { out, logs } = await serve(cut(input, offsets));
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 25 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (lines, offsets) => {
+          const input = Buffer.concat(lines.flatMap((bytes) => [bytes, Buffer.from('\n')]));
+          const { out, logs } = await serve(cut(input, offsets));
 
-        const replies = out.map((text) => JSON.parse(text) as unknown);
-        for (const reply of replies) {
-          expect(isObject(reply) && Object.keys(reply)).toEqual(['src', 'dest', 'body']);
-          const { src, dest, body } = reply as { src: unknown; dest: unknown; body: unknown };
-          expect(typeof src).toBe('string');
-          expect(typeof dest).toBe('string');
-          expect(isObject(body) && typeof body.type).toBe('string');
-          // Replies never carry a msg_id of their own, and nothing crashed inside a handler.
-          expect((body as Record<string, unknown>).msg_id).toBeUndefined();
-          expect((body as Record<string, unknown>).code).not.toBe(13);
-        }
+          const replies = out.map((text) => JSON.parse(text) as unknown);
+          for (const reply of replies) {
+            expect(isObject(reply) && Object.keys(reply)).toEqual(['src', 'dest', 'body']);
+            const { src, dest, body } = reply as { src: unknown; dest: unknown; body: unknown };
+            expect(typeof src).toBe('string');
+            expect(typeof dest).toBe('string');
+            expect(isObject(body) && typeof body.type).toBe('string');
+            // Replies never carry a msg_id of their own, and nothing crashed inside a handler.
+            expect((body as Record<string, unknown>).msg_id).toBeUndefined();
+            expect((body as Record<string, unknown>).code).not.toBe(13);
+          }
 
-        const expectations = lines.map(expected);
-        const wanted = expectations.flatMap((expectation) => (expectation.reply ? [expectation.inReplyTo] : []));
-        const got = replies.map((reply) => {
-          const inReplyTo = (reply as { body: Record<string, unknown> }).body.in_reply_to;
-          return inReplyTo === undefined ? '-' : JSON.stringify(inReplyTo);
-        });
-        expect(got).toEqual(wanted);
+          const expectations = lines.map(expected);
+          const wanted = expectations.flatMap((expectation) => (expectation.reply ? [expectation.inReplyTo] : []));
+          const got = replies.map((reply) => {
+            const inReplyTo = (reply as { body: Record<string, unknown> }).body.in_reply_to;
+            return inReplyTo === undefined ? '-' : JSON.stringify(inReplyTo);
+          });
+          expect(got).toEqual(wanted);
 
-        // Each line that gets no reply and is not blank is logged once, by its number; no other lines are.
-        const loggedLines = logs.map((text) => Number(/^line (\d+): /.exec(text)?.[1]));
-        const wantedLogs = expectations.flatMap((expectation, index) => (!expectation.reply && expectation.logged ? [index + 1] : []));
-        expect(loggedLines).toEqual(wantedLogs);
-      }),
+          // Each line that gets no reply and is not blank is logged once, by its number; no other lines are.
+          const loggedLines = logs.map((text) => Number(/^line (\d+): /.exec(text)?.[1]));
+          const wantedLogs = expectations.flatMap((expectation, index) =>
+            !expectation.reply && expectation.logged ? [index + 1] : [],
+          );
+          expect(loggedLines).toEqual(wantedLogs);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -11,7 +11,10 @@ import { exchange, Lines, start } from '../support/node.js';
 const noFields = z.object({});
 
 function withEcho(node: Node): void {
-  node.handle('echo', z.object({ echo: z.unknown().optional() }), (request) => ({ type: 'echo_ok', echo: request.body.echo }));
+  node.handle('echo', z.object({ echo: z.unknown().optional() }), (request) => ({
+    type: 'echo_ok',
+    echo: request.body.echo,
+  }));
 }
 
 interface Reply {
@@ -72,22 +75,29 @@ describe('reply format', () => {
     const { out } = await exchange(['{"src":"c1","dest":"n1","body":{"msg_id":5,"type":"order"}}'], (node) =>
       node.handle('order', noFields, () => ({ z: 1, type: 'order_ok', a: [1, 2], skipped: undefined, m: { y: null } })),
     );
-    expect(out).toEqual(['{"src":"n1","dest":"c1","body":{"type":"order_ok","in_reply_to":5,"z":1,"a":[1,2],"m":{"y":null}}}']);
+    expect(out).toEqual([
+      '{"src":"n1","dest":"c1","body":{"type":"order_ok","in_reply_to":5,"z":1,"a":[1,2],"m":{"y":null}}}',
+    ]);
   });
 
   it('addresses each reply right among more clients and fields than its caches hold', async () => {
     const count = 5000;
     const lines = Array.from(
       { length: count },
-      (_, index) => `{"src":"c${index}","dest":"n${index % 3}","body":{"type":"copy","msg_id":${index},"f${index}":${index}}}`,
+      (_, index) =>
+        `{"src":"c${index}","dest":"n${index % 3}","body":{"type":"copy","msg_id":${index},"f${index}":${index}}}`,
     );
     const { out } = await exchange(lines, (node) =>
-      node.handle('copy', z.looseObject({}), ({ rawBody: { type, msg_id, ...fields } }) => ({ type: 'copy_ok', ...fields })),
+      node.handle('copy', z.looseObject({}), ({ rawBody: { type, msg_id, ...fields } }) => ({
+        type: 'copy_ok',
+        ...fields,
+      })),
     );
     expect(out).toEqual(
       Array.from(
         { length: count },
-        (_, index) => `{"src":"n${index % 3}","dest":"c${index}","body":{"type":"copy_ok","in_reply_to":${index},"f${index}":${index}}}`,
+        (_, index) =>
+          `{"src":"n${index % 3}","dest":"c${index}","body":{"type":"copy_ok","in_reply_to":${index},"f${index}":${index}}}`,
       ),
     );
   });
@@ -140,7 +150,9 @@ describe('requests the node cannot serve', () => {
       '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1.5,"code":12,"text":"body.msg_id must be an integer, got number"}}',
       '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":{"a":[1]},"code":12,"text":"body.msg_id must be a number, got object"}}',
       '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":null,"code":12,"text":"body.msg_id must be a number, got null"}}',
-      expect.stringMatching(/^\{"src":"n1","dest":"c1","body":\{"type":"error","in_reply_to":123456789012345678901234567890,"code":12,"text":"body\.msg_id /),
+      expect.stringMatching(
+        /^\{"src":"n1","dest":"c1","body":\{"type":"error","in_reply_to":123456789012345678901234567890,"code":12,"text":"body\.msg_id /,
+      ),
     ]);
   });
 
@@ -195,7 +207,9 @@ describe('nesting', () => {
   it(`accepts a message nesting exactly ${MAX_NESTING} levels and refuses one more with error 12`, async () => {
     const { out } = await exchange([echoNesting(MAX_NESTING - 2, '1'), echoNesting(MAX_NESTING - 1, '2')], withEcho);
     expect(out).toHaveLength(2);
-    expect(out[0]).toBe(`{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":1,"echo":${nested(MAX_NESTING - 2)}}}`);
+    expect(out[0]).toBe(
+      `{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":1,"echo":${nested(MAX_NESTING - 2)}}}`,
+    );
     expect(out[1]).toBe(
       `{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":2,"code":12,"text":"message nests deeper than ${MAX_NESTING} levels"}}`,
     );
@@ -286,7 +300,9 @@ describe('handlers', () => {
         throw new RpcError(ErrorCode.preconditionFailed, 'cas: expected 1, found 2');
       }),
     );
-    expect(out).toEqual(['{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1,"code":22,"text":"cas: expected 1, found 2"}}']);
+    expect(out).toEqual([
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1,"code":22,"text":"cas: expected 1, found 2"}}',
+    ]);
     expect(logs).toEqual([]);
   });
 
@@ -308,7 +324,9 @@ describe('handlers', () => {
       '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":3,"echo":"first"}}',
     );
     // The synchronous echo is answered while the two promises are still pending.
-    expect(await harness.output.waitFor(1)).toEqual(['{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":3,"echo":"first"}}']);
+    expect(await harness.output.waitFor(1)).toEqual([
+      '{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":3,"echo":"first"}}',
+    ]);
     expect(called).toBe(1);
     reject(new RpcError(ErrorCode.temporarilyUnavailable, 'fails: try later'));
     release({ type: 'slow_ok', value: 42 });
@@ -330,7 +348,9 @@ describe('rpc', () => {
     await harness.output.waitFor(1);
     const answer = harness.node.rpc('n2', { type: 'ping', n: 1 }, 60_000);
     expect(harness.node.pendingRpcCount).toBe(1);
-    expect((await harness.output.waitFor(2))[1]).toBe('{"src":"n1","dest":"n2","body":{"type":"ping","n":1,"msg_id":1}}');
+    expect((await harness.output.waitFor(2))[1]).toBe(
+      '{"src":"n1","dest":"n2","body":{"type":"ping","n":1,"msg_id":1}}',
+    );
     harness.send('{"src":"n2","dest":"n1","body":{"type":"pong","in_reply_to":1,"n":2}}');
     expect(await answer).toEqual({ type: 'pong', in_reply_to: 1, n: 2 });
     expect(harness.node.pendingRpcCount).toBe(0);
@@ -444,7 +464,9 @@ describe('backpressure', () => {
     await reading;
     expect(drains).toBeGreaterThan(0);
     expect(replies).toHaveLength(count + 1);
-    expect(replies.map((line) => parse(line).body.in_reply_to)).toEqual(Array.from({ length: count + 1 }, (_, id) => id));
+    expect(replies.map((line) => parse(line).body.in_reply_to)).toEqual(
+      Array.from({ length: count + 1 }, (_, id) => id),
+    );
     expect(replies[count]).toBe(
       `{"src":"n1","dest":"c1","body":{"type":"projection_updated","in_reply_to":${count},"projection":"p","version":${count},"state":{"last":${count}}}}`,
     );
@@ -471,11 +493,14 @@ describe('a failing input stream', () => {
 
 describe('a request without dest', () => {
   it('gets error 12 from "" before init, and from the node id after it', async () => {
-    const { out } = await exchange([
-      '{"src":"c1","body":{"type":"echo","msg_id":1}}',
-      '{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}}',
-      '{"src":"c1","body":{"type":"echo","msg_id":2}}',
-    ], withEcho);
+    const { out } = await exchange(
+      [
+        '{"src":"c1","body":{"type":"echo","msg_id":1}}',
+        '{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}}',
+        '{"src":"c1","body":{"type":"echo","msg_id":2}}',
+      ],
+      withEcho,
+    );
     expect(out).toEqual([
       '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"dest is required"}}',
       '{"src":"n1","dest":"c0","body":{"type":"init_ok","in_reply_to":1}}',

@@ -52,7 +52,9 @@ describe('the node with stdout on a file', () => {
     const lines = ['{"src":"c","dest":"n1","body":{"type":"create","msg_id":1,"name":"p","initial_state":[]}}'];
     for (let i = 1; i <= 40; i++) {
       const event = `{"event_type":"Added","event_data":{"id":${i}}}`;
-      lines.push(`{"src":"c","dest":"n1","body":{"type":"update","msg_id":${i + 1},"projection":"p","event":${event}}}`);
+      lines.push(
+        `{"src":"c","dest":"n1","body":{"type":"update","msg_id":${i + 1},"projection":"p","event":${event}}}`,
+      );
     }
     writeFileSync(input, `${lines.join('\n')}\n`);
     const stdin = openSync(input, 'r');
@@ -61,7 +63,10 @@ describe('the node with stdout on a file', () => {
     closeSync(stdin);
     closeSync(stdout);
     expect(result.status).toBe(0);
-    const replies = readFileSync(output, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const replies = readFileSync(output, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(replies).toHaveLength(41);
     expect(replies[40].body).toEqual({
       type: 'projection_updated',

@@ -4,25 +4,43 @@ import { JsonFragment } from '../../src/json/value.js';
 import { EnvelopeSerializer, Memo } from '../../src/maelstrom/serialize.js';
 
 const text = (json: ReturnType<EnvelopeSerializer['serialize']>): string =>
-  typeof json === 'string' ? json : json.map((part) => (typeof part === 'string' ? part : part.toString('utf8'))).join('');
+  typeof json === 'string'
+    ? json
+    : json.map((part) => (typeof part === 'string' ? part : part.toString('utf8'))).join('');
 
 describe('EnvelopeSerializer', () => {
   it('writes what JSON.stringify writes, in_reply_to second, undefined fields left out', () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.string(), fc.option(fc.integer()), fc.dictionary(fc.string(), fc.jsonValue()), (src, dest, type, inReplyTo, fields) => {
-        const body = { type, ...fields, skipped: undefined };
-        const expected = { src, dest, body: { type, ...(inReplyTo === null ? {} : { in_reply_to: inReplyTo }), ...fields } };
-        delete (expected.body as Record<string, unknown>).skipped;
-        const json = new EnvelopeSerializer().serialize(src, dest, body, inReplyTo ?? undefined);
-        expect(JSON.parse(text(json))).toEqual(JSON.parse(JSON.stringify(expected)));
-        expect(text(json).endsWith('}}\n')).toBe(true);
-      }),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.string(),
+        fc.option(fc.integer()),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        (src, dest, type, inReplyTo, fields) => {
+          const body = { type, ...fields, skipped: undefined };
+          const expected = {
+            src,
+            dest,
+            body: { type, ...(inReplyTo === null ? {} : { in_reply_to: inReplyTo }), ...fields },
+          };
+          delete (expected.body as Record<string, unknown>).skipped;
+          const json = new EnvelopeSerializer().serialize(src, dest, body, inReplyTo ?? undefined);
+          expect(JSON.parse(text(json))).toEqual(JSON.parse(JSON.stringify(expected)));
+          expect(text(json).endsWith('}}\n')).toBe(true);
+        },
+      ),
     );
   });
 
   it('passes fragments through as they are', () => {
     const cached = Buffer.from('[1,2');
-    const json = new EnvelopeSerializer().serialize('n1', 'c1', { type: 'read_ok', state: new JsonFragment([cached, ']']), n: 1 }, 7);
+    const json = new EnvelopeSerializer().serialize(
+      'n1',
+      'c1',
+      { type: 'read_ok', state: new JsonFragment([cached, ']']), n: 1 },
+      7,
+    );
     expect(Array.isArray(json) && json.includes(cached)).toBe(true);
     expect(text(json)).toBe('{"src":"n1","dest":"c1","body":{"type":"read_ok","in_reply_to":7,"state":[1,2],"n":1}}\n');
   });

@@ -11,8 +11,12 @@ import { referenceApply } from '../support/reference.js';
 const MAX_STATE_JSON = 300;
 
 const run = async (requests: readonly object[]): Promise<ReplyBody[]> => {
-  const lines = requests.map((body, index) => JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: index } }));
-  const { out } = await exchange(lines, (node) => serveProjections(node, { rpcTimeoutMs: 1000, maxStateJson: MAX_STATE_JSON }));
+  const lines = requests.map((body, index) =>
+    JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: index } }),
+  );
+  const { out } = await exchange(lines, (node) =>
+    serveProjections(node, { rpcTimeoutMs: 1000, maxStateJson: MAX_STATE_JSON }),
+  );
   return bodies(out);
 };
 
@@ -46,7 +50,14 @@ describe('a write that would make a state too long to reply with', () => {
     expect(replies[5]).toMatchObject({ version: 1, state: [{ id: 1, big }] });
     expect(replies[6]).toMatchObject({ version: 0, state: { big } });
     expect(replies[7]).toMatchObject({ version: 2, state: [{ id: 1, big }, { id: 2 }] });
-    expect(replies[8]).toEqual({ type: 'list_ok', in_reply_to: 8, projections: [{ name: 'a', version: 2 }, { name: 'o', version: 0 }] });
+    expect(replies[8]).toEqual({
+      type: 'list_ok',
+      in_reply_to: 8,
+      projections: [
+        { name: 'a', version: 2 },
+        { name: 'o', version: 0 },
+      ],
+    });
   });
 });
 
@@ -73,9 +84,19 @@ const event = fc.record({
 });
 const expectedVersion = fc.option(fc.nat({ max: 5 }), { nil: undefined });
 const request = fc.oneof(
-  fc.record({ type: fc.constant('create'), name, initial_state: fc.constantFrom([], {}, 's'), handlers: fc.dictionary(eventType, fc.constantFrom<Op>(...OPS), { maxKeys: 2 }) }),
+  fc.record({
+    type: fc.constant('create'),
+    name,
+    initial_state: fc.constantFrom([], {}, 's'),
+    handlers: fc.dictionary(eventType, fc.constantFrom<Op>(...OPS), { maxKeys: 2 }),
+  }),
   fc.record({ type: fc.constant('update'), projection: name, event, expected_version: expectedVersion }),
-  fc.record({ type: fc.constant('rebuild'), projection: name, events: fc.array(event, { maxLength: 6 }), expected_version: expectedVersion }),
+  fc.record({
+    type: fc.constant('rebuild'),
+    projection: name,
+    events: fc.array(event, { maxLength: 6 }),
+    expected_version: expectedVersion,
+  }),
   fc.record({ type: fc.constant('delete'), projection: name }),
 );
 
@@ -88,8 +109,11 @@ function applySucceeded(model: Map<string, ModelProjection>, body: Record<string
     version: 0,
     ids: new Set(),
   });
-  const apply = (projection: ModelProjection, state: unknown, e: { event_type: string; event_data: unknown }): unknown =>
-    referenceApply(state, projection.ops.get(e.event_type) ?? 'merge', copy(e.event_data));
+  const apply = (
+    projection: ModelProjection,
+    state: unknown,
+    e: { event_type: string; event_data: unknown },
+  ): unknown => referenceApply(state, projection.ops.get(e.event_type) ?? 'merge', copy(e.event_data));
   switch (body.type) {
     case 'create':
       expect(model.has(body.name as string)).toBe(false);
@@ -135,7 +159,11 @@ describe('after any mix of requests, some failing', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 40 }), async (requests) => {
         const names = ['p', 'q'];
-        const replies = await run([...requests, { type: 'list' }, ...names.map((projection) => ({ type: 'read', projection }))]);
+        const replies = await run([
+          ...requests,
+          { type: 'list' },
+          ...names.map((projection) => ({ type: 'read', projection })),
+        ]);
         const model = new Map<string, ModelProjection>();
         requests.forEach((body, index) => {
           const reply = replies[index] as ReplyBody;

@@ -65,12 +65,12 @@ describe('JsonKeyMap', () => {
   it('keeps long strings apart, at and around the length V8 stops hashing', () => {
     const map = new JsonKeyMap<number>();
     const keys = [16_383, 16_384, 16_385].flatMap((length) => [
-      'x'.repeat(length - 1) + 'a',
-      'x'.repeat(length - 1) + 'b',
-      'x'.repeat(length - 1) + '\ud800',
-      'x'.repeat(length - 1) + '\ud801',
+      `${'x'.repeat(length - 1)}a`,
+      `${'x'.repeat(length - 1)}b`,
+      `${'x'.repeat(length - 1)}\ud800`,
+      `${'x'.repeat(length - 1)}\ud801`,
     ]);
-    keys.forEach((key, index) => map.set(key, index));
+    for (const [index, key] of keys.entries()) map.set(key, index);
     expect(keys.map((key) => map.get(key.slice(0, -1) + key.slice(-1)))).toEqual(keys.map((_, index) => index));
     map.delete(keys[5]);
     expect(map.has(keys[5])).toBe(false);

@@ -11,13 +11,30 @@ const HANDLERS = new Map<string, Op>(OPS.map((op) => [op, op]));
 
 /** Few ids, so upserts and removes hit; enough of them that arrays pass the byte-cache threshold. */
 const eventData = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ id: fc.integer({ min: 0, max: 120 }), name: fc.string({ maxLength: 20 }), n: fc.integer() }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({ id: fc.integer({ min: 0, max: 120 }), name: fc.string({ maxLength: 20 }), n: fc.integer() }),
+  },
   { weight: 1, arbitrary: fc.record({ id: fc.constantFrom('1', 1, '€') }) },
-  { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.constant(null), fc.array(fc.string({ maxLength: 2 }), { maxLength: 2 })) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.string({ maxLength: 3 }),
+      fc.integer(),
+      fc.constant(null),
+      fc.array(fc.string({ maxLength: 2 }), { maxLength: 2 }),
+    ),
+  },
 );
 const operation = fc.record({ op: fc.constantFrom<Op>(...OPS.filter((op) => op !== 'replace')), data: eventData });
-const replaceOp = fc.record({ op: fc.constant<Op>('replace'), data: fc.oneof(fc.constant([]), fc.constant({}), fc.constant(0)) });
-const operations = fc.array(fc.oneof({ weight: 20, arbitrary: operation }, { weight: 1, arbitrary: replaceOp }), { minLength: 60, maxLength: 200 });
+const replaceOp = fc.record({
+  op: fc.constant<Op>('replace'),
+  data: fc.oneof(fc.constant([]), fc.constant({}), fc.constant(0)),
+});
+const operations = fc.array(fc.oneof({ weight: 20, arbitrary: operation }, { weight: 1, arbitrary: replaceOp }), {
+  minLength: 60,
+  maxLength: 200,
+});
 const initialState = fc.oneof(
   // Past the element count where arrays keep their JSON as bytes.
   { weight: 3, arbitrary: fc.array(eventData, { minLength: 35, maxLength: 60 }) },
@@ -26,7 +43,10 @@ const initialState = fc.oneof(
 );
 
 const copy = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
-const asEvent = ({ op, data }: { op: Op; data: unknown }): ProjectionEvent => ({ event_type: op, event_data: copy(data) });
+const asEvent = ({ op, data }: { op: Op; data: unknown }): ProjectionEvent => ({
+  event_type: op,
+  event_data: copy(data),
+});
 
 describe('projection state (properties)', () => {
   it('after any mix of ops, the cached JSON is byte-for-byte a fresh serialization of the reference state', () => {

@@ -68,7 +68,9 @@ describe('merge into an array state', () => {
     store.update('p', event('E', { id: id('9007199254740993'), n: 1 }));
     store.update('p', event('E', { id: id('9007199254740992'), n: 2 }));
     store.update('p', event('E', { id: id('9007199254740993'), n: 3 }));
-    expect(stringifyJson(store.read('p').state.value())).toBe('[{"id":9007199254740993,"n":3},{"id":9007199254740992,"n":2}]');
+    expect(stringifyJson(store.read('p').state.value())).toBe(
+      '[{"id":9007199254740993,"n":3},{"id":9007199254740992,"n":2}]',
+    );
   });
 
   it('uses the configured key field', () => {
@@ -76,7 +78,10 @@ describe('merge into an array state', () => {
     store.update('p', event('E', { sku: 'x', qty: 1 }));
     store.update('p', event('E', { sku: 'x', qty: 2 }));
     store.update('p', event('E', { id: 'x', qty: 3 }));
-    expect(stateOf(store, 'p')).toEqual([{ sku: 'x', qty: 2 }, { id: 'x', qty: 3 }]);
+    expect(stateOf(store, 'p')).toEqual([
+      { sku: 'x', qty: 2 },
+      { id: 'x', qty: 3 },
+    ]);
   });
 });
 
@@ -114,7 +119,10 @@ describe('declarative handlers', () => {
     store.update('p', event('Added', { id: 'a', n: 2 }));
     store.update('p', event('Added', { id: 'b', n: 3 }));
     store.update('p', event('Deleted', { id: 'a' }));
-    expect(stateOf(store, 'p')).toEqual([{ id: 'a', n: 2 }, { id: 'b', n: 3 }]);
+    expect(stateOf(store, 'p')).toEqual([
+      { id: 'a', n: 2 },
+      { id: 'b', n: 3 },
+    ]);
     store.update('p', event('Changed', { id: 'a', n: 4 }));
     store.update('p', event('Deleted', { id: 'a' }));
     expect(stateOf(store, 'p')).toEqual([{ id: 'b', n: 3 }]);
@@ -137,7 +145,9 @@ describe('declarative handlers', () => {
     expect(refusal(() => scalar.update('p', event('Deleted', { id: 'a' }))).message).toBe(
       'remove needs an array or object state, but the state is number',
     );
-    expect(refusal(() => scalar.update('p', event('Added', 1))).message).toBe('append needs an array state, but the state is number');
+    expect(refusal(() => scalar.update('p', event('Added', 1))).message).toBe(
+      'append needs an array state, but the state is number',
+    );
     expect(store.read('p').version + scalar.read('p').version).toBe(0);
   });
 
@@ -241,7 +251,9 @@ describe('rebuild', () => {
   it('is all or nothing: a refused event names its index and keeps state, version and ids', () => {
     const store = storeWith({ a: 1 });
     store.update('p', event('E', { b: 2 }, 'e1'));
-    const error = refusal(() => store.rebuild('p', [event('E', { c: 3 }), event('E', { d: 4 }), event('E', 'not an object')]));
+    const error = refusal(() =>
+      store.rebuild('p', [event('E', { c: 3 }), event('E', { d: 4 }), event('E', 'not an object')]),
+    );
     expect(error.message).toBe('events[2]: merge into an object state needs event_data to be an object, got string');
     expect(store.read('p').version).toBe(1);
     expect(stateOf(store, 'p')).toEqual({ a: 1, b: 2 });
@@ -285,7 +297,9 @@ describe('the store', () => {
     const store = new ProjectionStore();
     for (const name of ['__proto__', 'constructor', 'hasOwnProperty', 'toString']) store.create(name, {});
     store.update('__proto__', event('E', parseJson('{"__proto__":{"polluted":true},"constructor":1,"prototype":2}')));
-    expect(stringifyJson(store.read('__proto__').state.value())).toBe('{"__proto__":{"polluted":true},"constructor":1,"prototype":2}');
+    expect(stringifyJson(store.read('__proto__').state.value())).toBe(
+      '{"__proto__":{"polluted":true},"constructor":1,"prototype":2}',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(store.list().map(({ name }) => name)).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'toString']);
   });

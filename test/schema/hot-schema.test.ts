@@ -19,7 +19,11 @@ const ABSENT = Symbol('absent');
 
 /** Mostly `valid`; sometimes any JSON value, or no field at all. */
 const field = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
-  fc.oneof({ weight: 20, arbitrary: valid }, { weight: 1, arbitrary: fc.jsonValue() }, { weight: 1, arbitrary: fc.constant(ABSENT) });
+  fc.oneof(
+    { weight: 20, arbitrary: valid },
+    { weight: 1, arbitrary: fc.jsonValue() },
+    { weight: 1, arbitrary: fc.constant(ABSENT) },
+  );
 
 /** An object of the generated fields, leaving out the absent ones. */
 const object = (fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> =>
@@ -74,10 +78,13 @@ describe('HotSchema', () => {
     const hot = compiled(event);
     const cold = new HotSchema(event);
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue(), fc.record({ event_type: fc.jsonValue(), event_data: fc.jsonValue() })), (value) => {
-        expect(hot.validate(value)).toBe(event.safeParse(value).success);
-        expect(cold.validate(value)).toBe(event.safeParse(value).success);
-      }),
+      fc.property(
+        fc.oneof(fc.jsonValue(), fc.record({ event_type: fc.jsonValue(), event_data: fc.jsonValue() })),
+        (value) => {
+          expect(hot.validate(value)).toBe(event.safeParse(value).success);
+          expect(cold.validate(value)).toBe(event.safeParse(value).success);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -74,10 +74,12 @@ export function start(setup: (node: Node) => void = () => {}, maxLineBytes?: num
 }
 
 /** Runs `lines` through a fresh node and returns its output and log lines. */
-export async function exchange(lines: readonly string[], setup?: (node: Node) => void): Promise<{ out: string[]; logs: string[] }> {
+export async function exchange(
+  lines: readonly string[],
+  setup?: (node: Node) => void,
+): Promise<{ out: string[]; logs: string[] }> {
   const harness = start(setup);
   harness.send(...lines);
   const out = await harness.finish();
   return { out, logs: harness.logs };
 }
-

@@ -59,7 +59,8 @@ export class NodeProcess {
 
   /** Writes raw input; an array is written as separate chunks. */
   write(input: Input): void {
-    for (const chunk of typeof input === 'string' || Buffer.isBuffer(input) ? [input] : input) this.child.stdin.write(chunk);
+    for (const chunk of typeof input === 'string' || Buffer.isBuffer(input) ? [input] : input)
+      this.child.stdin.write(chunk);
   }
 
   /** Writes each line followed by a newline. */
@@ -99,7 +100,11 @@ export class NodeProcess {
 }
 
 /** Runs the node on `input` (stdin is closed after it) and collects everything it writes. */
-export function runNode(input: Input, args: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<NodeResult> {
+export function runNode(
+  input: Input,
+  args: readonly string[] = [],
+  nodeArgs: readonly string[] = [],
+): Promise<NodeResult> {
   const node = new NodeProcess(args, nodeArgs);
   node.write(input);
   node.endInput();

@@ -5,12 +5,17 @@ export function referenceApply(state: unknown, op: Op, data: unknown): unknown {
   const isObject = (value: unknown): value is Record<string, unknown> =>
     typeof value === 'object' && value !== null && !Array.isArray(value);
   const sameKey = (element: unknown) =>
-    isObject(element) && isObject(data) && 'id' in element && 'id' in data && JSON.stringify(element.id) === JSON.stringify(data.id);
+    isObject(element) &&
+    isObject(data) &&
+    'id' in element &&
+    'id' in data &&
+    JSON.stringify(element.id) === JSON.stringify(data.id);
   if (op === 'ignore') return state;
   if (op === 'replace') return data;
   if (Array.isArray(state)) {
     const at = state.findIndex(sameKey);
-    if (op === 'merge' && at >= 0) return state.map((element, i) => (i === at ? { ...(element as object), ...(data as object) } : element));
+    if (op === 'merge' && at >= 0)
+      return state.map((element, i) => (i === at ? { ...(element as object), ...(data as object) } : element));
     if (op === 'merge' || op === 'append') return [...state, data];
     if (!isObject(data) || !('id' in data)) throw new Error('refused');
     return at < 0 ? state : state.filter((_, i) => i !== at);
@@ -28,4 +33,3 @@ export function referenceApply(state: unknown, op: Op, data: unknown): unknown {
   if (op === 'merge') return data;
   throw new Error('refused');
 }
-

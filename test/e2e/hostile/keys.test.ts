@@ -11,14 +11,14 @@ const update = (msgId: number, eventData: string, eventId?: string): string =>
 describe('a composite key', () => {
   it('matches the same JSON value written another way', async () => {
     const result = await runNode(
-      [
+      `${[
         update(1, '{"id":{"a":1,"b":2},"n":1}'),
         update(2, '{"id":{"b":2,"a":1.0},"n":2}'),
         update(3, '{"id":[1e400],"n":3}'),
         update(4, '{"id":[10e399],"n":4}'),
         update(5, '{"id":[1],"n":5}'),
         update(6, '{"id":[1.0],"n":6}'),
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     const replies = bodies(result.stdout);
     expect(replies.map(({ version, duplicate }) => [version, duplicate])).toEqual([
@@ -31,7 +31,8 @@ describe('a composite key', () => {
     ]);
     // A merge writes every field it carries, the key too, as it was written this time.
     expect(result.stdout.at(-1)).toContain(
-      '"state":[{"id":{"b":2,"a":1},"n":2},{"id":[10e399],"n":4},{"id":[1],"n":6}]');
+      '"state":[{"id":{"b":2,"a":1},"n":2},{"id":[10e399],"n":4},{"id":[1],"n":6}]',
+    );
   });
 });
 
@@ -41,13 +42,15 @@ describe('long keys and event ids', () => {
     const lines: string[] = [];
     let msgId = 0;
     for (const length of [16_383, 16_384, 16_385]) {
-      for (const tail of ['a', 'b']) lines.push(update(++msgId, `{"id":${long(length, tail)},"v":0}`, long(length, tail)));
+      for (const tail of ['a', 'b'])
+        lines.push(update(++msgId, `{"id":${long(length, tail)},"v":0}`, long(length, tail)));
     }
     for (const length of [16_383, 16_384, 16_385]) {
-      for (const tail of ['a', 'b']) lines.push(update(++msgId, `{"id":${long(length, tail)},"v":1}`, long(length, tail)));
+      for (const tail of ['a', 'b'])
+        lines.push(update(++msgId, `{"id":${long(length, tail)},"v":1}`, long(length, tail)));
       lines.push(update(++msgId, `{"id":${long(length, 'b')},"v":2}`));
     }
-    const result = await runNode(lines.join('\n') + '\n');
+    const result = await runNode(`${lines.join('\n')}\n`);
     const replies = bodies(result.stdout);
     expect(replies.map(({ version, duplicate }) => `${String(version)}${duplicate ? 'd' : ''}`)).toEqual([
       ...['1', '2', '3', '4', '5', '6'],

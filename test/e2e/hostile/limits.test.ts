@@ -8,17 +8,29 @@ describe('a long invalid list', () => {
     const bad = Array.from({ length: 50_000 }, () => 1);
     const handlers = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`E${i}`, 'bogus']));
     const result = await runNode(
-      [
-        message(JSON.stringify({ type: 'rebuild', msg_id: 1, projection: 'p', events: [{ event_type: 'E', event_data: 1 }, ...bad] })),
+      `${[
+        message(
+          JSON.stringify({
+            type: 'rebuild',
+            msg_id: 1,
+            projection: 'p',
+            events: [{ event_type: 'E', event_data: 1 }, ...bad],
+          }),
+        ),
         message(JSON.stringify({ type: 'init', msg_id: 2, node_id: 'n1', node_ids: ['n1', ...bad] })),
         message(JSON.stringify({ type: 'create', msg_id: 3, name: 'p', handlers })),
         message(JSON.stringify({ type: 'list', msg_id: 4 })),
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     expect(bodies(result.stdout)).toEqual([
       { type: 'error', in_reply_to: 1, code: 12, text: 'rebuild: events[1] must be an object, got number' },
       { type: 'error', in_reply_to: 2, code: 12, text: 'init: node_ids[1] must be a string, got number' },
-      { type: 'error', in_reply_to: 3, code: 12, text: 'create: handlers.E0 must be one of merge, append, remove, replace, ignore' },
+      {
+        type: 'error',
+        in_reply_to: 3,
+        code: 12,
+        text: 'create: handlers.E0 must be one of merge, append, remove, replace, ignore',
+      },
       { type: 'list_ok', in_reply_to: 4, projections: [] },
     ]);
   });
@@ -37,7 +49,9 @@ describe('a reader that does not read stderr', () => {
     expect(result.code).toBe(0);
     expect(bodies(result.stdout)).toEqual([{ type: 'list_ok', in_reply_to: 1, projections: [] }]);
     const lines = result.stderr.trimEnd().split('\n');
-    const summary = /^… and (\d+) more diagnostic lines, dropped while stderr was not being read$/.exec(lines.at(-1) ?? '');
+    const summary = /^… and (\d+) more diagnostic lines, dropped while stderr was not being read$/.exec(
+      lines.at(-1) ?? '',
+    );
     expect(summary).not.toBeNull();
     const logged = lines.filter((line) => /^line \d+: not JSON/.test(line));
     expect(logged.length + Number(summary?.[1])).toBe(garbage);
@@ -49,19 +63,24 @@ describe('names', () => {
   it('are at most 1024 characters, projection names and event types alike', async () => {
     const name = (length: number): string => 'n'.repeat(length);
     const result = await runNode(
-      [
+      `${[
         message(JSON.stringify({ type: 'create', msg_id: 1, name: name(1024) })),
         message(JSON.stringify({ type: 'create', msg_id: 2, name: name(1025) })),
         message(JSON.stringify({ type: 'read', msg_id: 3, projection: name(20_000) })),
         message(JSON.stringify({ type: 'create', msg_id: 4, name: 'h', handlers: { [name(1025)]: 'append' } })),
         message(JSON.stringify({ type: 'list', msg_id: 5 })),
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     expect(bodies(result.stdout)).toEqual([
       { type: 'projection_created', in_reply_to: 1, name: name(1024), version: 0 },
       { type: 'error', in_reply_to: 2, code: 12, text: 'create: name must be at most 1024 characters' },
       { type: 'error', in_reply_to: 3, code: 12, text: 'read: projection must be at most 1024 characters' },
-      { type: 'error', in_reply_to: 4, code: 12, text: `create: handlers.${name(40)}… is an event type longer than 1024 characters` },
+      {
+        type: 'error',
+        in_reply_to: 4,
+        code: 12,
+        text: `create: handlers.${name(40)}… is an event type longer than 1024 characters`,
+      },
       { type: 'list_ok', in_reply_to: 5, projections: [{ name: name(1024), version: 0 }] },
     ]);
   });

@@ -67,11 +67,14 @@ describe.each(['SIGTERM', 'SIGHUP'] as const)('%s during a burst', (signal) => {
     const answered = result.stdout.length - 1;
     expect(answered).toBeGreaterThanOrEqual(1);
     expect(answered).toBeLessThanOrEqual(count);
-    expect(result.stdout[0]).toBe('{"src":"n1","dest":"c1","body":{"type":"projection_created","in_reply_to":0,"name":"p","version":0}}');
+    expect(result.stdout[0]).toBe(
+      '{"src":"n1","dest":"c1","body":{"type":"projection_created","in_reply_to":0,"name":"p","version":0}}',
+    );
     expect(result.stdout.slice(1)).toEqual(
       Array.from(
         { length: answered },
-        (_, i) => `{"src":"n1","dest":"c1","body":{"type":"read_ok","in_reply_to":${i + 1},"projection":"p","version":0,"state":${state}}}`,
+        (_, i) =>
+          `{"src":"n1","dest":"c1","body":{"type":"read_ok","in_reply_to":${i + 1},"projection":"p","version":0,"state":${state}}}`,
       ),
     );
   });

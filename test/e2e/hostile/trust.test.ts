@@ -12,16 +12,26 @@ const nameOwnedBy = (owner: string, nodeIds: readonly string[]): string => {
 describe('a second init', () => {
   it('is refused with error 22, and the first one stands', async () => {
     const result = await runNode(
-      [
+      `${[
         line('c0', { type: 'init', msg_id: 1, node_id: 'n1', node_ids: ['n1'] }),
         line('c0', { type: 'init', msg_id: 2, node_id: 'n1', node_ids: ['n1', 'mallory'] }),
         line('c0', { type: 'init', msg_id: 3, node_id: 'n7', node_ids: ['n7'] }),
         // Owned by mallory under the second init: it must still be served here.
-        line('c1', { type: 'update', msg_id: 4, projection: nameOwnedBy('mallory', ['n1', 'mallory']), event: { event_type: 'E', event_data: 1 } }),
-      ].join('\n') + '\n',
+        line('c1', {
+          type: 'update',
+          msg_id: 4,
+          projection: nameOwnedBy('mallory', ['n1', 'mallory']),
+          event: { event_type: 'E', event_data: 1 },
+        }),
+      ].join('\n')}\n`,
     );
     expect(result.code).toBe(0);
-    expect(result.stdout.map((raw) => (JSON.parse(raw) as { src: string; dest: string }).dest)).toEqual(['c0', 'c0', 'c0', 'c1']);
+    expect(result.stdout.map((raw) => (JSON.parse(raw) as { src: string; dest: string }).dest)).toEqual([
+      'c0',
+      'c0',
+      'c0',
+      'c1',
+    ]);
     expect(bodies(result.stdout).map(({ type, code, text }) => [type, code, text])).toEqual([
       ['init_ok', undefined, undefined],
       ['error', 22, 'init: this node is already initialized as "n1"'],
@@ -42,16 +52,17 @@ describe('forward', () => {
 
   it('from a client is an unknown type, and changes nothing', async () => {
     const result = await runNode(
-      [
+      `${[
         init,
         forward('c1', 2, create(theirs)),
         forward('c1', 3, create(mine)),
         forward('n1', 4, create(mine)), // this node's own id is no peer either
         forward('n2', 5, { type: 'list', msg_id: 51 }),
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     const [, ...replies] = bodies(result.stdout);
-    const unsupported = 'unsupported message type "forward"; supported: init, create, update, rebuild, read, list, delete';
+    const unsupported =
+      'unsupported message type "forward"; supported: init, create, update, rebuild, read, list, delete';
     expect(replies).toEqual([
       { type: 'error', in_reply_to: 2, code: 10, text: unsupported },
       { type: 'error', in_reply_to: 3, code: 10, text: unsupported },
@@ -62,12 +73,12 @@ describe('forward', () => {
 
   it('from a peer is served only for names this node owns', async () => {
     const result = await runNode(
-      [
+      `${[
         init,
         forward('n2', 2, create(theirs)),
         forward('n2', 3, create(mine)),
         forward('n2', 4, { type: 'list', msg_id: 51 }),
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     const [, ...replies] = bodies(result.stdout);
     expect(replies).toEqual([
@@ -78,7 +89,9 @@ describe('forward', () => {
   });
 
   it('before init, or on a single node, comes from no peer', async () => {
-    const result = await runNode([forward('n2', 1, create('p')), line('c0', { type: 'list', msg_id: 2 })].join('\n') + '\n');
+    const result = await runNode(
+      `${[forward('n2', 1, create('p')), line('c0', { type: 'list', msg_id: 2 })].join('\n')}\n`,
+    );
     expect(bodies(result.stdout).map(({ code, type }) => code ?? type)).toEqual([10, 'list_ok']);
     expect(bodies(result.stdout)[1]).toEqual({ type: 'list_ok', in_reply_to: 2, projections: [] });
   });
