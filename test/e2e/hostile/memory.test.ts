@@ -12,26 +12,36 @@ describe('a flood of creates on a small heap', () => {
       ),
       message(`{"type":"read","msg_id":${creates},"projection":"p0"}`),
       message(`{"type":"delete","msg_id":${creates + 1},"projection":"p1"}`),
-      message(`{"type":"update","msg_id":${creates + 2},"projection":"p2","event":{"event_type":"E","event_data":{"m":1}}}`),
+      message(
+        `{"type":"update","msg_id":${creates + 2},"projection":"p2","event":{"event_type":"E","event_data":{"m":1}}}`,
+      ),
     ];
     // A 64 MiB heap: without admission the node dies of "heap out of memory" within 30,000 creates.
     const result = await runNode(`${lines.join('\n')}\n`, [], ['--max-old-space-size=64']);
-    expect(result.signal).toBeNull();
+    expect(result.signal, result.stderr.slice(-2000)).toBeNull();
     expect(result.code).toBe(0);
     const replies = bodies(result.stdout);
     expect(replies).toHaveLength(creates + 3);
     const refused = replies.filter(({ code }) => code === 11);
     expect(refused.length).toBeGreaterThan(0);
-    expect(refused[0]?.text).toMatch(/^create: the node holds as much data as --max-memory-mb allows \(\d+ MiB\); delete projections or try again later$/);
+    expect(refused[0]?.text).toMatch(
+      /^create: the node holds as much data as --max-memory-mb allows \(\d+ MiB\); delete projections or try again later$/,
+    );
     // Every create is either done or refused with 11; once refused, the projection does not exist.
-    expect(replies.slice(0, creates).every(({ type, code }) => type === 'projection_created' || code === 11)).toBe(true);
+    expect(replies.slice(0, creates).every(({ type, code }) => type === 'projection_created' || code === 11)).toBe(
+      true,
+    );
     expect(replies[creates]).toMatchObject({ type: 'read_ok', version: 0, state: { n: 0 } });
     expect(replies[creates + 1]).toEqual({ type: 'delete_ok', in_reply_to: creates + 1, projection: 'p1' });
-    expect(replies[creates + 2]?.code).toBe(11);
+    // The delete may have made room again.
+    expect([11, undefined]).toContain(replies[creates + 2]?.code);
+    expect(['error', 'projection_updated']).toContain(replies[creates + 2]?.type);
   });
 
   it('refuses writes past --max-memory-mb, well before the heap limit', async () => {
-    const lines = Array.from({ length: 20_000 }, (_, i) => message(`{"type":"create","msg_id":${i},"name":"p${i}","initial_state":"${'y'.repeat(500)}"}`));
+    const lines = Array.from({ length: 20_000 }, (_, i) =>
+      message(`{"type":"create","msg_id":${i},"name":"p${i}","initial_state":"${'y'.repeat(500)}"}`),
+    );
     const result = await runNode(`${lines.join('\n')}\n`, ['--max-memory-mb', '8']);
     const replies = bodies(result.stdout);
     const created = replies.filter(({ type }) => type === 'projection_created').length;
