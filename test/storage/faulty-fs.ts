@@ -55,6 +55,12 @@ export class FaultyFileSystem implements FileSystem {
     return this;
   }
 
+  /** Stops failing every call after a crash, so a test can close what the dead process held. */
+  revive(): this {
+    this.crashIn = undefined;
+    return this;
+  }
+
   mkdir(path: string): void {
     this.enter('mkdir', path);
     this.inner.mkdir(path);
