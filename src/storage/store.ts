@@ -150,7 +150,6 @@ export class Store {
       // The rename may have happened: the old log may no longer be what a restart loads.
       throw this.breakDown(`${snapshotPath}: renaming the new snapshot into place failed: ${describeError(error)}`, error);
     }
-    this.sync(this.dirFd, this.dir, 'fsync');
     const obsolete = [...(this.snapshotSeq === undefined ? [] : [snapshotName(this.snapshotSeq)]), ...this.logSeqs.map(logName)];
     ignoreErrors(() => this.fs.close(this.logFd));
     this.logFd = logFd;
@@ -159,6 +158,8 @@ export class Store {
     this.logSeqs = [seq];
     this.stats.snapshotBytes = snapshotBytes;
     this.stats.logBytes = 0;
+    // The old files go only once the new names are surely on disk.
+    this.sync(this.dirFd, this.dir, 'fsync');
     for (const name of obsolete) this.remove(name);
   }
 

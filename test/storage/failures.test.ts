@@ -46,6 +46,7 @@ describe('A failed write', () => {
       expect(store.stats.logBytes).toBe(stats.logBytes);
       commitAll(store, [['{"later":true}']]);
       store.close();
+      expect(fs.openFiles).toEqual([]);
       expect(reload(dir)).toEqual(['{"kept":true}', '{"later":true}']);
     });
   }
@@ -69,6 +70,7 @@ describe('A failed write', () => {
       expect(error.message).toContain('and cutting the file back failed too: EIO: i/o error; no more writes until the process restarts');
       expectBroken(store, 'cutting the file back failed too');
       store.close();
+      expect(fs.openFiles).toEqual([]);
     }
   });
 });
@@ -83,6 +85,7 @@ describe('A failed sync', () => {
     );
     expectBroken(store, `after: ${log}: fdatasync failed: EIO: i/o error`);
     store.close();
+    expect(fs.openFiles).toEqual([]);
     // This file system did write the batch; a real disk may have lost any part of it.
     expect(reload(dir)).toEqual(['{"kept":true}', ...BATCH]);
   });
@@ -98,6 +101,7 @@ describe('A failed snapshot', () => {
     expect(readdirSync(dir).sort()).toEqual(['lock', 'log-000000000000.pnr']);
     commitAll(store, [['{"later":true}']]);
     store.close();
+    expect(fs.openFiles).toEqual([]);
     expect(reload(dir)).toEqual(['{"kept":true}', '{"later":true}']);
   });
 
@@ -107,6 +111,7 @@ describe('A failed snapshot', () => {
     storageError('write-failed', () => store.writeSnapshot(['{"image":1}']));
     expect(readdirSync(dir).sort()).toEqual(['lock', 'log-000000000000.pnr']);
     store.close();
+    expect(fs.openFiles).toEqual([]);
     expect(reload(dir)).toEqual(['{"kept":true}']);
   });
 
@@ -131,6 +136,7 @@ describe('A failed snapshot', () => {
       expect(error.message).toMatch(/: (fdatasync|fsync|renaming the new snapshot into place) failed: EIO: i\/o error; no more writes/);
       expectBroken(store, 'EIO');
       store.close();
+      expect(fs.openFiles, `${call} ${nth}`).toEqual([]);
       const image = call === 'fsync' ? ['{"image":1}'] : ['{"kept":true}'];
       expect(reload(dir), `${call} ${nth}`).toEqual(image);
     }

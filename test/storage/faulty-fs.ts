@@ -33,6 +33,7 @@ export class FaultyFileSystem implements FileSystem {
   readonly calls: string[] = [];
   private faults: Fault[] = [];
   private crashIn: number | undefined;
+  /** The name each open descriptor was opened (or renamed) under. */
   private readonly names = new Map<number, string>();
 
   constructor(private readonly inner: FileSystem = nodeFileSystem) {}
@@ -53,6 +54,11 @@ export class FaultyFileSystem implements FileSystem {
   crashAfter(calls: number): this {
     this.crashIn = calls;
     return this;
+  }
+
+  /** Names of the files opened and not closed yet. */
+  get openFiles(): string[] {
+    return [...this.names.values()];
   }
 
   /** Stops failing every call after a crash, so a test can close what the dead process held. */
@@ -78,6 +84,7 @@ export class FaultyFileSystem implements FileSystem {
   close(fd: number): void {
     this.enter('close', this.name(fd));
     this.inner.close(fd);
+    this.names.delete(fd);
   }
   size(fd: number): number {
     this.enter('size', this.name(fd));
