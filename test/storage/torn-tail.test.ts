@@ -60,6 +60,13 @@ describe('Torn tail', () => {
     }
   });
 
+  it('drops a last record followed by a long run of garbage, checking every place a frame could start in it', () => {
+    const { dir, log, last } = withLastRecord();
+    truncateSync(log, last + 5);
+    appendFileSync(log, garbage(256 * 1024, 99));
+    expectTornTailDropped(dir, log, last);
+  });
+
   it('drops a last record whose bytes are zeros, as a crash can leave a file extended but not written', () => {
     const { dir, log, last } = withLastRecord();
     truncateSync(log, last);
