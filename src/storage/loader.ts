@@ -61,8 +61,11 @@ function loadSnapshot({ fs, onRecord }: LoadContext, path: string): number {
     });
     if (end.kind === 'bad') throw damaged(path, end.offset, end.reason);
     if (end.kind === 'end-of-file') throw damaged(path, window.size, 'the snapshot ends without its end frame');
-    if (end.offset + END_FRAME_BYTES !== window.size) throw damaged(path, end.offset + END_FRAME_BYTES, 'bytes after the end frame');
-    if (end.records !== records) throw damaged(path, end.offset, `the end frame counts ${end.records} records, the file holds ${records}`);
+    const after = end.offset + END_FRAME_BYTES;
+    if (after !== window.size) throw damaged(path, after, 'bytes after the end frame');
+    if (end.records !== records) {
+      throw damaged(path, end.offset, `the end frame counts ${end.records} records, the file holds ${records}`);
+    }
     return window.size;
   } finally {
     fs.close(fd);
@@ -84,9 +87,8 @@ function loadLog({ fs, onRecord, log }: LoadContext, fd: number, path: string, i
   try {
     fs.ftruncate(fd, offset);
   } catch (error) {
-    throw new StorageError('unavailable', `${path}: cutting off a torn tail at offset ${offset} failed: ${describeError(error)}`, {
-      cause: error,
-    });
+    const message = `${path}: cutting off a torn tail at offset ${offset} failed: ${describeError(error)}`;
+    throw new StorageError('unavailable', message, { cause: error });
   }
   log(`${path}: dropped a torn tail at offset ${offset} (${window.size - offset} bytes: ${reason}); the file now ends there`);
   return offset;

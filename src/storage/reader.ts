@@ -73,11 +73,12 @@ export class FileWindow {
       try {
         read = this.fs.read(this.fd, target, offset + done, length - done, position + done);
       } catch (error) {
-        throw new StorageError('unavailable', `${this.path}: reading at offset ${position + done} failed: ${describeError(error)}`, {
-          cause: error,
-        });
+        const message = `${this.path}: reading at offset ${position + done} failed: ${describeError(error)}`;
+        throw new StorageError('unavailable', message, { cause: error });
       }
-      if (read === 0) throw new StorageError('unavailable', `${this.path}: the file shrank to ${position + done} bytes while being read`);
+      if (read === 0) {
+        throw new StorageError('unavailable', `${this.path}: the file shrank to ${position + done} bytes while being read`);
+      }
       done += read;
     }
   }

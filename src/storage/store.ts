@@ -253,9 +253,8 @@ export class Store {
     try {
       writeAll(this.fs, fd, frames.buffers(), position, this.stats);
     } catch (error) {
-      throw new StorageError('write-failed', `${path}: writing ${bytes} bytes at offset ${position} failed: ${describeError(error)}`, {
-        cause: error,
-      });
+      const message = `${path}: writing ${bytes} bytes at offset ${position} failed: ${describeError(error)}`;
+      throw new StorageError('write-failed', message, { cause: error });
     }
     frames.clear();
     return bytes;
@@ -295,7 +294,8 @@ export class Store {
   private checkWritable(): void {
     if (this.state === 'ready') return;
     if (this.state === 'broken') {
-      throw new StorageError('broken', `data directory ${this.dir} takes no writes until the process restarts, after: ${this.brokenBy}`);
+      const message = `data directory ${this.dir} takes no writes until the process restarts, after: ${this.brokenBy}`;
+      throw new StorageError('broken', message);
     }
     throw new Error(this.state === 'closed' ? 'the store is closed' : 'load() has not finished');
   }
@@ -304,7 +304,8 @@ export class Store {
     try {
       this.fs.unlink(this.path(name));
     } catch (error) {
-      if (errorCode(error) !== 'ENOENT') this.log(`${this.path(name)}: cannot remove this obsolete file: ${describeError(error)}`);
+      if (errorCode(error) === 'ENOENT') return;
+      this.log(`${this.path(name)}: cannot remove this obsolete file: ${describeError(error)}`);
     }
   }
 

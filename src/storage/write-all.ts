@@ -8,7 +8,13 @@ export const IOV_MAX = 1024;
  * or the kernel writes less than asked, when it writes the rest again. A call that writes
  * nothing throws, since the next one would not do better. Counts its calls in `stats.writes`.
  */
-export function writeAll(fs: FileSystem, fd: number, buffers: readonly Buffer[], position: number, stats: { writes: number }): void {
+export function writeAll(
+  fs: FileSystem,
+  fd: number,
+  buffers: readonly Buffer[],
+  position: number,
+  stats: { writes: number },
+): void {
   let pending = buffers;
   while (pending.length > 0) {
     stats.writes++;

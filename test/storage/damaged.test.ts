@@ -55,7 +55,8 @@ describe('Damage before the end of the last log', () => {
     for (const [index, offset] of offsets.slice(0, -1).entries()) {
       const { dir, log } = withLog();
       flip(log, offset + 8 + 3);
-      expectDamaged(dir, log, `${log}: damaged at offset ${offset}: a record with a wrong checksum, and a valid record follows at offset ${offsets[index + 1]}`);
+      const reason = `a record with a wrong checksum, and a valid record follows at offset ${offsets[index + 1]}`;
+      expectDamaged(dir, log, `${log}: damaged at offset ${offset}: ${reason}`);
     }
   });
 
@@ -64,16 +65,20 @@ describe('Damage before the end of the last log', () => {
     const second = offsets[1] ?? 0;
     const { dir, log } = withLog();
     flip(log, second + 4);
-    expectDamaged(dir, log, `${log}: damaged at offset ${second}: a record with a wrong checksum, and a valid record follows at offset ${offsets[2]}`);
+    const follows = `and a valid record follows at offset ${offsets[2]}`;
+    expectDamaged(dir, log, `${log}: damaged at offset ${second}: a record with a wrong checksum, ${follows}`);
     flip(log, second + 4);
     flip(log, second + 7);
-    expectDamaged(dir, log, `${log}: damaged at offset ${second}: a record of ${0x10000000 + Buffer.byteLength(RECORDS[1] ?? '')} bytes that runs past the end of the file, and a valid record follows at offset ${offsets[2]}`);
+    const length = 0x10000000 + Buffer.byteLength(RECORDS[1] ?? '');
+    const reason = `a record of ${length} bytes that runs past the end of the file, ${follows}`;
+    expectDamaged(dir, log, `${log}: damaged at offset ${second}: ${reason}`);
   });
 
   it('is reported for a damaged checksum field or file header', () => {
     const { dir, log } = withLog();
     flip(log, 8);
-    expect(storageError('damaged', () => open(dir)).message).toMatch(new RegExp(`^${log}: damaged at offset 8: a record with a wrong checksum`));
+    const error = storageError('damaged', () => open(dir));
+    expect(error.message).toMatch(new RegExp(`^${log}: damaged at offset 8: a record with a wrong checksum`));
     flip(log, 8);
     flip(log, 2);
     expectDamaged(dir, log, `${log}: damaged at offset 0: not a log file header`);
@@ -84,7 +89,9 @@ describe('Damage before the end of the last log', () => {
     writeFileSync(join(dir, 'log-000000000001.pnr'), 'PNRLOG1\n');
     truncateSync(log, statSync(log).size - 1);
     const last = frameOffsets(RECORDS).at(-1);
-    expectDamaged(dir, log, `${log}: damaged at offset ${last}: a record of ${Buffer.byteLength(RECORDS.at(-1) ?? '')} bytes that runs past the end of the file, in a log that is not the last`);
+    const length = Buffer.byteLength(RECORDS.at(-1) ?? '');
+    const reason = `a record of ${length} bytes that runs past the end of the file, in a log that is not the last`;
+    expectDamaged(dir, log, `${log}: damaged at offset ${last}: ${reason}`);
   });
 });
 

@@ -41,7 +41,8 @@ describe('A failed write', () => {
       inject(fs);
       appendBatch(store);
       const error = storageError('write-failed', () => store.commit());
-      expect(error.message).toMatch(new RegExp(`^${log}: writing ${BATCH_BYTES} bytes at offset ${size} failed: .+; the file was cut back$`));
+      const failure = `^${log}: writing ${BATCH_BYTES} bytes at offset ${size} failed: .+; the file was cut back$`;
+      expect(error.message).toMatch(new RegExp(failure));
       expect(statSync(log).size).toBe(size);
       expect(store.stats.logBytes).toBe(stats.logBytes);
       commitAll(store, [['{"later":true}']]);
@@ -67,7 +68,9 @@ describe('A failed write', () => {
       fs.fail('writev', 'EIO').fail(failing, 'EIO');
       appendBatch(store);
       const error = storageError('sync-failed', () => store.commit());
-      expect(error.message).toContain('and cutting the file back failed too: EIO: i/o error; no more writes until the process restarts');
+      expect(error.message).toContain(
+        'and cutting the file back failed too: EIO: i/o error; no more writes until the process restarts',
+      );
       expectBroken(store, 'cutting the file back failed too');
       store.close();
       expect(fs.openFiles).toEqual([]);
@@ -95,9 +98,9 @@ describe('A failed snapshot', () => {
   it('that fails to write throws write-failed, leaves the old files and the store usable', () => {
     const { dir, store, fs } = withStore();
     fs.fail('writev', 'ENOSPC');
-    expect(storageError('write-failed', () => store.writeSnapshot(['{"image":1}'])).message).toMatch(
-      new RegExp(`^${dir}/snapshot-000000000001.pnr.tmp: writing \\d+ bytes at offset 0 failed: ENOSPC: no space left on device$`),
-    );
+    const error = storageError('write-failed', () => store.writeSnapshot(['{"image":1}']));
+    const temp = `${dir}/snapshot-000000000001.pnr.tmp`;
+    expect(error.message).toMatch(new RegExp(`^${temp}: writing \\d+ bytes at offset 0 failed: ENOSPC: no space left on device$`));
     expect(readdirSync(dir).sort()).toEqual(['lock', 'log-000000000000.pnr']);
     commitAll(store, [['{"later":true}']]);
     store.close();
@@ -133,7 +136,8 @@ describe('A failed snapshot', () => {
       const { dir, store, fs } = withStore();
       fs.fail(call, 'EIO', nth);
       const error = storageError('sync-failed', () => store.writeSnapshot(['{"image":1}']));
-      expect(error.message).toMatch(/: (fdatasync|fsync|renaming the new snapshot into place) failed: EIO: i\/o error; no more writes/);
+      const failed = /: (fdatasync|fsync|renaming the new snapshot into place) failed: EIO: i\/o error; no more writes/;
+      expect(error.message).toMatch(failed);
       expectBroken(store, 'EIO');
       store.close();
       expect(fs.openFiles, `${call} ${nth}`).toEqual([]);

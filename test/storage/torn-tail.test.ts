@@ -34,7 +34,8 @@ function expectTornTailDropped(dir: string, log: string, last: number): void {
   const { store, records, warnings } = open(dir);
   expect(records).toEqual(EARLIER);
   expect(warnings).toHaveLength(1);
-  expect(warnings[0]).toMatch(new RegExp(`^${log}: dropped a torn tail at offset ${last} \\(\\d+ bytes: .+\\); the file now ends there$`));
+  const warning = `^${log}: dropped a torn tail at offset ${last} \\(\\d+ bytes: .+\\); the file now ends there$`;
+  expect(warnings[0]).toMatch(new RegExp(warning));
   expect(statSync(log).size).toBe(last);
   commitAll(store, [['{"after":1}'], ['{"after":2}']]);
   store.close();

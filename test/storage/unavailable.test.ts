@@ -13,7 +13,8 @@ describe('Unavailable data directory', () => {
   it('cannot be a regular file', () => {
     const file = join(tempDir(), 'file');
     writeFileSync(file, '');
-    expect(storageError('unavailable', () => open(file)).message).toBe(`data directory ${file} cannot be created: EEXIST: file already exists`);
+    const error = storageError('unavailable', () => open(file));
+    expect(error.message).toBe(`data directory ${file} cannot be created: EEXIST: file already exists`);
   });
 
   it('cannot be written, as on a read-only file system', () => {

@@ -6,7 +6,13 @@ import { IOV_MAX, writeAll } from '../../src/storage/write-all.js';
 import { FaultyFileSystem } from './faulty-fs.js';
 
 /** Runs writeAll on a fresh file; returns the file's bytes and the writev calls made. */
-function write(buffers: Buffer[], prepare: (fs: FaultyFileSystem) => void = () => {}): { bytes: Buffer; writes: number; error?: unknown } {
+interface Written {
+  readonly bytes: Buffer;
+  readonly writes: number;
+  readonly error?: unknown;
+}
+
+function write(buffers: Buffer[], prepare: (fs: FaultyFileSystem) => void = () => {}): Written {
   const dir = mkdtempSync(join(tmpdir(), 'write-all-'));
   const path = join(dir, 'file');
   const fs = new FaultyFileSystem();
