@@ -51,7 +51,8 @@ export function openStore(dir: string, options: StoreOptions = {}): Store {
 }
 
 /**
- * A durable list of records (opaque UTF-8 strings) in one data directory: the newest snapshot's
+ * A durable list of records (opaque strings, stored as UTF-8, so a lone surrogate, which
+ * JSON.stringify never makes, comes back as U+FFFD) in one data directory: the newest snapshot's
  * records, then those appended since. Every call is synchronous.
  *
  * `append()` only buffers; `commit()` writes the buffer with one writev and makes it durable with
@@ -210,13 +211,18 @@ export class Store {
       frames.addRaw(SNAPSHOT_HEADER);
       let size = 0;
       let count = 0;
+      const flush = (): void => {
+        this.write(fd, path, frames.buffers(), size);
+        size += frames.byteLength;
+        frames.clear();
+      };
       for (const record of records) {
         frames.add(record);
         count++;
-        if (frames.byteLength >= SNAPSHOT_FLUSH_BYTES) size += this.writeFrames(fd, path, frames, size);
+        if (frames.byteLength >= SNAPSHOT_FLUSH_BYTES) flush();
       }
       frames.addEnd(count);
-      size += this.writeFrames(fd, path, frames, size);
+      flush();
       this.sync(fd, path, 'fdatasync');
       return size;
     } finally {
@@ -228,9 +234,7 @@ export class Store {
   private createFile(path: string, header: Buffer): number {
     const fd = this.openForWriting(path);
     try {
-      const frames = new FrameBuffer();
-      frames.addRaw(header);
-      this.writeFrames(fd, path, frames, 0);
+      this.write(fd, path, [header], 0);
       this.sync(fd, path, 'fdatasync');
       return fd;
     } catch (error) {
@@ -247,17 +251,15 @@ export class Store {
     }
   }
 
-  /** Writes and clears `frames` at `position` of a file no reader depends on yet; returns the bytes written. */
-  private writeFrames(fd: number, path: string, frames: FrameBuffer, position: number): number {
-    const bytes = frames.byteLength;
+  /** Writes `buffers` at `position` of a new file, which nothing loads yet, so a failure there needs no undoing. */
+  private write(fd: number, path: string, buffers: readonly Buffer[], position: number): void {
     try {
-      writeAll(this.fs, fd, frames.buffers(), position, this.stats);
+      writeAll(this.fs, fd, buffers, position, this.stats);
     } catch (error) {
+      const bytes = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
       const message = `${path}: writing ${bytes} bytes at offset ${position} failed: ${describeError(error)}`;
       throw new StorageError('write-failed', message, { cause: error });
     }
-    frames.clear();
-    return bytes;
   }
 
   /** Cuts the log back to its size before a failed write, durably, and returns the error to throw. */
