@@ -99,7 +99,7 @@ export function hasHeader(window: FileWindow, header: Buffer): boolean {
 
 /**
  * Passes on the records of the frames after the header, until the end of the file, an end frame
- * or a bad frame. Returns how the frames ended and how many records were passed on.
+ * or a bad frame; returns which of these ended them.
  */
 export function readFrames(window: FileWindow, onRecord: (record: string) => void): FramesEnd {
   const { size, bytes } = window;
