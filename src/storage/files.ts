@@ -1,0 +1,64 @@
+import {
+  closeSync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writevSync,
+} from 'node:fs';
+
+/**
+ * `r` reads; `r+` reads and writes an existing file; `w` creates or empties a file for writing.
+ * Directories are opened with `r`, to fsync them.
+ */
+export type OpenMode = 'r' | 'r+' | 'w';
+
+/**
+ * Every file-system call the store makes, synchronous and positional. Tests wrap it to fail
+ * a chosen call; everything else uses `nodeFileSystem`.
+ */
+export interface FileSystem {
+  /** Creates the directory and its parents; an existing directory is fine. */
+  mkdir(path: string): void;
+  readdir(path: string): string[];
+  open(path: string, mode: OpenMode): number;
+  close(fd: number): void;
+  size(fd: number): number;
+  /** Reads up to `length` bytes at `position`; fewer only at the end of the file. */
+  read(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
+  /** Writes the buffers in order at `position`; returns how many bytes it wrote, which may be fewer. */
+  writev(fd: number, buffers: readonly Buffer[], position: number): number;
+  fdatasync(fd: number): void;
+  fsync(fd: number): void;
+  ftruncate(fd: number, length: number): void;
+  rename(from: string, to: string): void;
+  /** Makes `to` a second name of `from`; fails with EEXIST if `to` exists, atomically. */
+  link(from: string, to: string): void;
+  unlink(path: string): void;
+  readText(path: string): string;
+}
+
+export const nodeFileSystem: FileSystem = {
+  mkdir: (path) => void mkdirSync(path, { recursive: true }),
+  readdir: (path) => readdirSync(path),
+  open: (path, mode) => openSync(path, mode, 0o644),
+  close: (fd) => closeSync(fd),
+  size: (fd) => fstatSync(fd).size,
+  read: (fd, buffer, offset, length, position) => readSync(fd, buffer, offset, length, position),
+  writev: (fd, buffers, position) => writevSync(fd, buffers, position),
+  fdatasync: (fd) => fdatasyncSync(fd),
+  fsync: (fd) => fsyncSync(fd),
+  ftruncate: (fd, length) => ftruncateSync(fd, length),
+  rename: (from, to) => renameSync(from, to),
+  link: (from, to) => linkSync(from, to),
+  unlink: (path) => unlinkSync(path),
+  readText: (path) => readFileSync(path, 'utf8'),
+};
