@@ -82,7 +82,8 @@ function loadLog({ fs, onRecord, log }: LoadContext, fd: number, path: string, i
   const reason = end.kind === 'bad' ? end.reason : 'an end frame, which has no place in a log';
   if (!isLast) throw damaged(path, offset, `${reason}, in a log that is not the last`);
   const next = findFrameAfter(window, offset);
-  if (next === 'unknown') throw damaged(path, offset, `${reason}, followed by too many bytes to tell whether they hold records`);
+  if (next === 'unknown')
+    throw damaged(path, offset, `${reason}, followed by too many bytes to tell whether they hold records`);
   if (next !== undefined) throw damaged(path, offset, `${reason}, and a valid record follows at offset ${next}`);
   try {
     fs.ftruncate(fd, offset);
@@ -90,7 +91,9 @@ function loadLog({ fs, onRecord, log }: LoadContext, fd: number, path: string, i
     const message = `${path}: cutting off a torn tail at offset ${offset} failed: ${describeError(error)}`;
     throw new StorageError('unavailable', message, { cause: error });
   }
-  log(`${path}: dropped a torn tail at offset ${offset} (${window.size - offset} bytes: ${reason}); the file now ends there`);
+  log(
+    `${path}: dropped a torn tail at offset ${offset} (${window.size - offset} bytes: ${reason}); the file now ends there`,
+  );
   return offset;
 }
 

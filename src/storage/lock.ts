@@ -136,7 +136,8 @@ function unlinkIfPresent(fs: FileSystem, path: string, dir: string): void {
   try {
     fs.unlink(path);
   } catch (error) {
-    if (errorCode(error) !== 'ENOENT') throw unavailable(`data directory ${dir} is not writable: ${describeError(error)}`, error);
+    if (errorCode(error) !== 'ENOENT')
+      throw unavailable(`data directory ${dir} is not writable: ${describeError(error)}`, error);
   }
 }
 

@@ -77,7 +77,10 @@ export class FileWindow {
         throw new StorageError('unavailable', message, { cause: error });
       }
       if (read === 0) {
-        throw new StorageError('unavailable', `${this.path}: the file shrank to ${position + done} bytes while being read`);
+        throw new StorageError(
+          'unavailable',
+          `${this.path}: the file shrank to ${position + done} bytes while being read`,
+        );
       }
       done += read;
     }
@@ -112,7 +115,8 @@ export function readFrames(window: FileWindow, onRecord: (record: string) => voi
     if (length === END_MARK) {
       if (size - at < END_FRAME_BYTES) return bad(at, 'an end frame cut short');
       index = window.hold(at, END_FRAME_BYTES);
-      if (checksum(bytes, index + 4, index + END_FRAME_BYTES) !== sum) return bad(at, 'an end frame with a wrong checksum');
+      if (checksum(bytes, index + 4, index + END_FRAME_BYTES) !== sum)
+        return bad(at, 'an end frame with a wrong checksum');
       return { kind: 'end-frame', offset: at, records: bytes.readBigUInt64LE(index + FRAME_HEAD_BYTES) };
     }
     const frameBytes = FRAME_HEAD_BYTES + length;

@@ -149,9 +149,15 @@ export class Store {
     } catch (error) {
       ignoreErrors(() => this.fs.close(logFd));
       // The rename may have happened: the old log may no longer be what a restart loads.
-      throw this.breakDown(`${snapshotPath}: renaming the new snapshot into place failed: ${describeError(error)}`, error);
+      throw this.breakDown(
+        `${snapshotPath}: renaming the new snapshot into place failed: ${describeError(error)}`,
+        error,
+      );
     }
-    const obsolete = [...(this.snapshotSeq === undefined ? [] : [snapshotName(this.snapshotSeq)]), ...this.logSeqs.map(logName)];
+    const obsolete = [
+      ...(this.snapshotSeq === undefined ? [] : [snapshotName(this.snapshotSeq)]),
+      ...this.logSeqs.map(logName),
+    ];
     ignoreErrors(() => this.fs.close(this.logFd));
     this.logFd = logFd;
     this.logSize = HEADER_BYTES;

@@ -19,7 +19,9 @@ function attempt(): Store | undefined {
     process.stdout.write('open\n');
     return store;
   } catch (error) {
-    process.stdout.write(error instanceof StorageError ? `${error.kind} ${error.message}\n` : `error ${String(error)}\n`);
+    process.stdout.write(
+      error instanceof StorageError ? `${error.kind} ${error.message}\n` : `error ${String(error)}\n`,
+    );
     return undefined;
   }
 }

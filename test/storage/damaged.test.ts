@@ -27,7 +27,10 @@ function flip(path: string, offset: number): void {
 function withLog(): { dir: string; log: string } {
   const dir = tempDir();
   const { store } = open(dir);
-  commitAll(store, RECORDS.map((record) => [record]));
+  commitAll(
+    store,
+    RECORDS.map((record) => [record]),
+  );
   store.close();
   return { dir, log: join(dir, 'log-000000000000.pnr') };
 }

@@ -100,7 +100,9 @@ describe('A failed snapshot', () => {
     fs.fail('writev', 'ENOSPC');
     const error = storageError('write-failed', () => store.writeSnapshot(['{"image":1}']));
     const temp = `${dir}/snapshot-000000000001.pnr.tmp`;
-    expect(error.message).toMatch(new RegExp(`^${temp}: writing \\d+ bytes at offset 0 failed: ENOSPC: no space left on device$`));
+    expect(error.message).toMatch(
+      new RegExp(`^${temp}: writing \\d+ bytes at offset 0 failed: ENOSPC: no space left on device$`),
+    );
     expect(readdirSync(dir).sort()).toEqual(['lock', 'log-000000000000.pnr']);
     commitAll(store, [['{"later":true}']]);
     store.close();
@@ -132,7 +134,12 @@ describe('A failed snapshot', () => {
   });
 
   it('that fails to sync, or to rename, leaves the store broken and the old image on disk', () => {
-    for (const [call, nth] of [['fdatasync', 1], ['fdatasync', 2], ['rename', 1], ['fsync', 1]] as const) {
+    for (const [call, nth] of [
+      ['fdatasync', 1],
+      ['fdatasync', 2],
+      ['rename', 1],
+      ['fsync', 1],
+    ] as const) {
       const { dir, store, fs } = withStore();
       fs.fail(call, 'EIO', nth);
       const error = storageError('sync-failed', () => store.writeSnapshot(['{"image":1}']));

@@ -42,7 +42,9 @@ function startTime(pid: number): string {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
 }
 
-const BOOT = existsSync('/proc/sys/kernel/random/boot_id') ? readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() : '-';
+const BOOT = existsSync('/proc/sys/kernel/random/boot_id')
+  ? readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
+  : '-';
 
 /** A pid no process has now. */
 function deadPid(): number {
@@ -114,7 +116,10 @@ describe.skipIf(!existsSync('/proc/self/stat'))('Stale locks', () => {
   it('takes over a lock whose pid now belongs to another process, told apart by start time or boot', () => {
     const dir = tempDir();
     const live = process.ppid;
-    for (const lock of [`${live} ${Number(startTime(live)) + 1} ${BOOT}\n`, `${live} ${startTime(live)} another-boot\n`]) {
+    for (const lock of [
+      `${live} ${Number(startTime(live)) + 1} ${BOOT}\n`,
+      `${live} ${startTime(live)} another-boot\n`,
+    ]) {
       writeFileSync(join(dir, 'lock'), lock);
       open(dir).store.close();
     }
@@ -123,7 +128,9 @@ describe.skipIf(!existsSync('/proc/self/stat'))('Stale locks', () => {
   it('refuses a lock naming a live process, and one it cannot read', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'lock'), `${process.ppid} ${startTime(process.ppid)} ${BOOT}\n`);
-    expect(storageError('locked', () => open(dir)).message).toBe(`data directory ${dir} is in use by process ${process.ppid}`);
+    expect(storageError('locked', () => open(dir)).message).toBe(
+      `data directory ${dir} is in use by process ${process.ppid}`,
+    );
     writeFileSync(join(dir, 'lock'), 'garbage');
     expect(storageError('locked', () => open(dir)).message).toBe(
       `${join(dir, 'lock')} is not a lock file this program wrote; remove it if no process uses the directory`,

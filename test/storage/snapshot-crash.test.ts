@@ -60,7 +60,9 @@ describe('A crash during a snapshot', () => {
       expect(error !== undefined, `step ${step}`).toBe(step <= synced);
       const { store: reopened, records, warnings } = open(dir);
       expect(warnings, `step ${step}`).toEqual([]);
-      expect([OLD_IMAGE, NEW_IMAGE], `step ${step} (${steps[step]}) loaded ${JSON.stringify(records)}`).toContainEqual(records);
+      expect([OLD_IMAGE, NEW_IMAGE], `step ${step} (${steps[step]}) loaded ${JSON.stringify(records)}`).toContainEqual(
+        records,
+      );
       outcomes.push(records[0] === OLD_IMAGE[0] ? 'old' : 'new');
       // Whatever was loaded, the store goes on from it.
       commitAll(reopened, [['{"next":1}']]);

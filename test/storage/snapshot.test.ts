@@ -89,7 +89,13 @@ describe('Files a crash left behind', () => {
     writeFileSync(join(dir, 'log-000000000003.pnr.tmp'), 'PNRLOG1\n');
     const { store: reopened, records } = open(dir);
     expect(records).toEqual(['{"image":2}']);
-    expect(files(dir)).toEqual(['lock', 'log-000000000002.pnr', 'old-log', 'old-snapshot', 'snapshot-000000000002.pnr']);
+    expect(files(dir)).toEqual([
+      'lock',
+      'log-000000000002.pnr',
+      'old-log',
+      'old-snapshot',
+      'snapshot-000000000002.pnr',
+    ]);
     reopened.close();
   });
 

@@ -55,7 +55,9 @@ describe('writeAll', () => {
 
   it('throws when a write makes no progress, or fails', () => {
     expect(write([Buffer.from('abc')], (fs) => fs.shortWrite(0)).error).toEqual(new Error('a write made no progress'));
-    const failed = write([Buffer.from('abc'), Buffer.from('def')], (fs) => fs.shortWrite(4).fail('writev', 'ENOSPC', 2));
+    const failed = write([Buffer.from('abc'), Buffer.from('def')], (fs) =>
+      fs.shortWrite(4).fail('writev', 'ENOSPC', 2),
+    );
     expect(failed.bytes.toString()).toBe('abcd');
     expect(String(failed.error)).toContain('ENOSPC');
   });
