@@ -32,6 +32,8 @@ Options:
   --max-memory-mb N    refuse writes that may grow memory (error 11) once the data
                        in memory passes N MiB, N from 1 to ${MAX_MEMORY_MB} (default
                        ${defaultMaxMemoryMb()}: three quarters of V8's old space)
+  --data-dir DIR       keep every projection in DIR (DIR/<node_id> once init names
+                       the node), durable before each reply; without it, in memory only
   -h, --help           print this help and exit
   -v, --version        print the version and exit
 
@@ -42,7 +44,11 @@ export interface NodeSettings {
   readonly maxLineBytes: number;
   readonly rpcTimeoutMs: number;
   readonly maxMemoryMb: number;
+  /** Where projections are kept durable; in memory only without it. */
+  readonly dataDir?: string;
 }
+
+type NumberSetting = 'maxLineBytes' | 'rpcTimeoutMs' | 'maxMemoryMb';
 
 export type Command =
   | { readonly kind: 'help' }
@@ -52,7 +58,7 @@ export type Command =
 
 interface NumberFlag {
   readonly name: string;
-  readonly setting: keyof NodeSettings;
+  readonly setting: NumberSetting;
   readonly fallback: number;
   readonly max: number;
   /** Why `max` is the most, in words. */
@@ -101,6 +107,7 @@ function parse(args: readonly string[]): Command {
   let help = false;
   let version = false;
   const texts = new Map<NumberFlag, string>();
+  let dataDir: string | undefined;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
     // "--flag=value"; a short flag takes no value, so "-h=x" is simply unknown.
@@ -111,6 +118,11 @@ function parse(args: readonly string[]): Command {
       if (inline !== undefined) throw new UsageError(`${name} takes no value, got ${JSON.stringify(arg)}`);
       if (name === '-h' || name === '--help') help = true;
       else version = true;
+      continue;
+    }
+    if (name === '--data-dir') {
+      dataDir = inline ?? args[++index];
+      if (dataDir === undefined || dataDir === '') throw new UsageError('--data-dir needs a value: a directory');
       continue;
     }
     const flag = NUMBER_FLAGS.find((candidate) => candidate.name === name);
@@ -127,12 +139,12 @@ function parse(args: readonly string[]): Command {
   }
   if (help) return { kind: 'help' };
   if (version) return { kind: 'version' };
-  const settings: Record<keyof NodeSettings, number> = { maxLineBytes: 0, rpcTimeoutMs: 0, maxMemoryMb: 0 };
+  const numbers: Record<NumberSetting, number> = { maxLineBytes: 0, rpcTimeoutMs: 0, maxMemoryMb: 0 };
   for (const flag of NUMBER_FLAGS) {
     const text = texts.get(flag);
-    settings[flag.setting] = text === undefined ? flag.fallback : wholeNumber(flag, text);
+    numbers[flag.setting] = text === undefined ? flag.fallback : wholeNumber(flag, text);
   }
-  return { kind: 'run', settings };
+  return { kind: 'run', settings: dataDir === undefined ? numbers : { ...numbers, dataDir } };
 }
 
 /**

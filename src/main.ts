@@ -1,4 +1,4 @@
-import { createReadStream, fstatSync } from 'node:fs';
+import { createReadStream, fstatSync, mkdirSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseCommandLine, USAGE } from './cli.js';
@@ -58,10 +58,38 @@ export async function main(args: readonly string[]): Promise<number> {
     log,
     maxLineBytes: command.settings.maxLineBytes,
   });
-  serveProjections(node, {
+  const { dataDir } = command.settings;
+  if (dataDir !== undefined) {
+    // A directory that can never be used stops the start; one held by another process stops it at first use.
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (error) {
+      log(`projection-node: cannot create the data directory ${dataDir}: ${(error as Error).message}`);
+      return 1;
+    }
+  }
+  const journal = serveProjections(node, {
     rpcTimeoutMs: command.settings.rpcTimeoutMs,
     maxMemoryBytes: command.settings.maxMemoryMb * 1024 * 1024,
+    ...(dataDir === undefined
+      ? {}
+      : {
+          durable: {
+            dataDir,
+            log,
+            fatal: (message: string) => {
+              log(`projection-node: ${message}`);
+              process.exit(1);
+            },
+          },
+        }),
   });
+  /** At any orderly exit: the data directory is closed (its lock released) and its syncs counted. */
+  const closeJournal = (): void => {
+    if (!journal?.stats) return;
+    log(`projection-node: data directory ${dataDir}: ${journal.stats.syncs} syncs`);
+    journal.close();
+  };
   let stopping = false;
   const stop = (): void => {
     // A second signal means now: a reader that never reads would otherwise keep us waiting.
@@ -70,7 +98,10 @@ export async function main(args: readonly string[]): Promise<number> {
     node.stop();
     // Writes to a pipe are asynchronous on POSIX: exiting now could cut the last reply off
     // mid-line. This write's callback runs once everything before it is out.
-    output.write('', () => process.exit(0));
+    output.write('', () => {
+      closeJournal();
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
@@ -78,5 +109,6 @@ export async function main(args: readonly string[]): Promise<number> {
   process.on('SIGHUP', stop);
 
   await node.run();
+  closeJournal();
   return 0;
 }

@@ -1,4 +1,5 @@
 import { Cluster } from './cluster/cluster.js';
+import { Journal, type JournalOptions } from './durable/journal.js';
 import type { Node, Request } from './maelstrom/node.js';
 import { defaultMaxMemoryMb, MemoryGuard } from './messages/memory.js';
 import { runMessage, type Context, type MessageType } from './messages/message.js';
@@ -13,6 +14,8 @@ export interface ServeSettings {
   readonly maxMemoryBytes?: number;
   /** The longest JSON a state may have, in characters; MAX_STATE_JSON unless a test sets less. */
   readonly maxStateJson?: number;
+  /** Keeps the projections durable in a data directory (see Journal). */
+  readonly durable?: Omit<JournalOptions, 'projections' | 'json'>;
 }
 
 /**
@@ -20,15 +23,23 @@ export interface ServeSettings {
  * request is answered here. Once init names more than one node, the cluster layer
  * decides where each request is answered.
  */
-export function serveProjections(node: Node, settings: ServeSettings): void {
+export function serveProjections(node: Node, settings: ServeSettings): Journal | undefined {
+  const store = new ProjectionStore();
+  const json = new StateJsonCache();
+  const journal = settings.durable && new Journal({ ...settings.durable, projections: store, json });
   const context: Context = {
-    store: new ProjectionStore(),
-    json: new StateJsonCache(),
+    store,
+    json,
     room: new StateRoom(settings.maxStateJson),
     memory: new MemoryGuard(settings.maxMemoryBytes ?? defaultMaxMemoryMb() * 1024 * 1024),
+    ...(journal ? { journal } : {}),
   };
-  const serveHere = (message: MessageType, request: Request) =>
-    runMessage(message, context, { body: request.body, size: request.size });
+  const serveHere = (message: MessageType, request: Request) => {
+    // A node that is asked before any init keeps its data in the data directory itself.
+    if (node.id === undefined) journal?.openUnnamed();
+    return runMessage(message, context, { body: request.body, size: request.size });
+  };
+  if (journal) node.setReplyGate(() => journal.commit());
   let cluster: Cluster | undefined;
   for (const message of PROJECTION_MESSAGES) {
     node.handle(message.type, message.schema, (request) =>
@@ -36,8 +47,10 @@ export function serveProjections(node: Node, settings: ServeSettings): void {
     );
   }
   node.onInit(() => {
+    if (node.id !== undefined) journal?.openFor(node.id);
     if (node.id !== undefined && node.nodeIds.length > 1 && node.nodeIds.includes(node.id)) {
       cluster = new Cluster(node, PROJECTION_MESSAGES, serveHere, settings.rpcTimeoutMs);
     }
   });
+  return journal;
 }

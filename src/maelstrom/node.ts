@@ -23,6 +23,29 @@ export interface NodeOptions {
   readonly maxLineBytes?: number;
 }
 
+/** Why the replies of a batch cannot say what they say: each success among them becomes this error. */
+export interface ReplyGateFailure {
+  readonly code: ErrorCode;
+  /** Follows the request's type, as in "update: …". */
+  readonly text: string;
+}
+
+/**
+ * Runs before any reply leaves, once per batch of output: it makes what the replies
+ * acknowledge durable, or says why it could not.
+ */
+export type ReplyGate = () => ReplyGateFailure | undefined;
+
+/** A message written since the last flush, kept while a gate may still turn it into an error. */
+interface HeldMessage {
+  readonly src: string;
+  readonly dest: string;
+  readonly body: ReplyBody;
+  readonly inReplyTo: unknown;
+  /** The type of the request it answers; undefined for a message this node sends on its own. */
+  readonly requestType: string | undefined;
+}
+
 export interface HandleOptions {
   /** Serve only messages from the other nodes named in init. */
   readonly peersOnly?: boolean;
@@ -51,9 +74,11 @@ export class Node {
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
   private readonly initialized: (() => void)[] = [];
+  private gate: ReplyGate | undefined;
+  private held: HeldMessage[] = [];
 
   constructor(private readonly options: NodeOptions) {
-    this.output = new BatchedWriter(options.output);
+    this.output = new BatchedWriter(options.output, () => this.passGate());
     this.handle('init', initSchema, ({ body }) => {
       // A node's identity and peers are set once: a second init could hand its traffic to anyone.
       if (this.id !== undefined) {
@@ -84,6 +109,11 @@ export class Node {
       handler: handler as Handler,
       peersOnly: options.peersOnly ?? false,
     });
+  }
+
+  /** From now on, every batch of output leaves only once `gate` passes. */
+  setReplyGate(gate: ReplyGate): void {
+    this.gate = gate;
   }
 
   /** Calls `callback` once init has set this node's id and peers. */
@@ -134,11 +164,11 @@ export class Node {
   }
 
   reply(request: Message, body: ReplyBody): void {
-    this.write(this.id ?? request.dest, request.src, body, request.body.msg_id);
+    this.write(this.id ?? request.dest, request.src, body, request.body.msg_id, request.body.type);
   }
 
   send(dest: string, body: ReplyBody): void {
-    this.write(this.id ?? '', dest, body, undefined);
+    this.write(this.id ?? '', dest, body, undefined, undefined);
   }
 
   /**
@@ -177,7 +207,7 @@ export class Node {
       }
       case 'refused': {
         const from = this.id ?? (typeof received.dest === 'string' ? received.dest : '');
-        this.write(from, received.src, errorBody(ErrorCode.malformedRequest, received.text), received.msgId);
+        this.write(from, received.src, errorBody(ErrorCode.malformedRequest, received.text), received.msgId, undefined);
       }
     }
   }
@@ -226,11 +256,30 @@ export class Node {
     );
   }
 
-  private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown): void {
+  private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown, requestType: string | undefined): void {
     if (this.stopped) return;
     const json = this.serializer.serialize(src, dest, body, inReplyTo);
     if (typeof json === 'string') this.output.write(json);
     else for (const part of json) this.output.write(part);
+    if (this.gate) this.held.push({ src, dest, body, inReplyTo, requestType });
+  }
+
+  /** Before output leaves: if the gate fails, every success reply in it becomes the gate's error. */
+  private passGate(): void {
+    if (!this.gate) return;
+    const held = this.held;
+    this.held = [];
+    const failure = this.gate();
+    if (!failure) return;
+    this.output.discard();
+    const gate = this.gate;
+    // The errors replace what was held; nothing new is acknowledged by them, so they pass at once.
+    this.gate = undefined;
+    for (const { src, dest, body, inReplyTo, requestType } of held) {
+      const failed = requestType !== undefined && body.type !== 'error';
+      this.write(src, dest, failed ? errorBody(failure.code, `${requestType}: ${failure.text}`) : body, inReplyTo, requestType);
+    }
+    this.gate = gate;
   }
 }
 

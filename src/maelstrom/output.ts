@@ -25,7 +25,11 @@ export class BatchedWriter {
   private bufferBytes = 0;
   private scheduled = false;
 
-  constructor(private readonly stream: Writable) {}
+  /** `beforeFlush` runs before each flush of something, and may replace what is about to go out. */
+  constructor(
+    private readonly stream: Writable,
+    private readonly beforeFlush?: () => void,
+  ) {}
 
   write(part: string | Buffer): void {
     if (typeof part === 'string') {
@@ -47,7 +51,8 @@ export class BatchedWriter {
 
   readonly flush = (): void => {
     this.scheduled = false;
-    if (this.stream.destroyed) return;
+    if (this.stream.destroyed || (this.text === '' && this.parts.length === 0)) return;
+    this.beforeFlush?.();
     if (this.parts.length === 0) {
       if (this.text !== '') this.stream.write(this.text);
     } else {
@@ -56,11 +61,16 @@ export class BatchedWriter {
       for (const part of this.parts) this.stream.write(part);
       this.stream.uncork();
     }
+    this.discard();
+  };
+
+  /** Forgets everything written since the last flush. */
+  discard(): void {
     this.text = '';
     this.parts = [];
     this.textLength = 0;
     this.bufferBytes = 0;
-  };
+  }
 
   /** Whether more output waits, here and in the stream, than a reader should be allowed to leave behind. */
   get isBackedUp(): boolean {

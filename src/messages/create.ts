@@ -34,6 +34,7 @@ export const create = defineMessage({
   type: 'create',
   projectionOf: (body) => body.name,
   grows: true,
+  writes: true,
   schema: z.object({
     name: projectionName,
     initial_state: z.unknown().default(() => []),
@@ -41,9 +42,10 @@ export const create = defineMessage({
     handlers: eventOps.default(() => new Map()),
     key: z.string().min(1, { error: 'must be a non-empty string' }).default('id'),
   }),
-  run({ store, room }, { body: { name, initial_state, handlers, key }, size }) {
+  run({ store, room, journal }, { body: { name, initial_state, handlers, key }, size }) {
     room.check('create', 0, initial_state, size);
     const projection = store.create(name, initial_state, { key, eventOps: handlers });
+    journal?.record({ op: 'create', projection });
     return { type: 'projection_created', name, version: projection.version };
   },
 });

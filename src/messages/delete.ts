@@ -5,9 +5,11 @@ import { projectionName } from './schemas.js';
 export const remove = defineMessage({
   type: 'delete',
   projectionOf: (body) => body.projection,
+  writes: true,
   schema: z.object({ projection: projectionName }),
-  run({ store }, { body }) {
+  run({ store, journal }, { body }) {
     store.delete(body.projection);
+    journal?.record({ op: 'delete', name: body.projection });
     return { type: 'delete_ok', projection: body.projection };
   },
 });

@@ -5,6 +5,7 @@ import type { BodySchema } from '../maelstrom/route.js';
 import { ProjectionError, type ProjectionErrorKind } from '../projections/errors.js';
 import type { ProjectionStore } from '../projections/store.js';
 import type { StateJsonCache } from '../state-json/state-json.js';
+import type { Journal } from '../durable/journal.js';
 import type { MemoryGuard } from './memory.js';
 import type { StateRoom } from './state-size.js';
 
@@ -14,6 +15,8 @@ export interface Context {
   readonly json: StateJsonCache;
   readonly room: StateRoom;
   readonly memory: MemoryGuard;
+  /** Where changes are recorded, with --data-dir. */
+  readonly journal?: Journal;
 }
 
 /** A request as a message type sees it: its body as the schema outputs it, and its size. */
@@ -31,6 +34,8 @@ export interface MessageType<Schema extends BodySchema = BodySchema> {
   readonly projectionOf?: (body: z.output<Schema>) => string;
   /** Whether it may grow memory: such requests wait while memory is at its limit. */
   readonly grows?: boolean;
+  /** Whether it changes projections: such requests are refused while the data directory cannot take them. */
+  readonly writes?: boolean;
   run(context: Context, request: Incoming<z.output<Schema>>): ReplyBody;
 }
 
@@ -55,6 +60,7 @@ export function runMessage<Schema extends BodySchema>(
   context: Context,
   request: Incoming<z.output<Schema>>,
 ): ReplyBody {
+  if (message.writes) context.journal?.checkWritable(message.type);
   if (message.grows) context.memory.admit(message.type, request.size);
   try {
     return message.run(context, request);

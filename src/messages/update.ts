@@ -7,13 +7,15 @@ export const update = defineMessage({
   type: 'update',
   projectionOf: (body) => body.projection,
   grows: true,
+  writes: true,
   schema: z.object({ ...writeFields, event }),
-  run({ store, json, room }, { body, size }) {
+  run({ store, json, room, journal }, { body, size }) {
     const existing = store.get(body.projection);
     // Checked before anything changes: a state too long to reply with must never be made.
     const base = existing ? json.of(existing).length() : EMPTY_ARRAY_LENGTH;
     room.check('update', base, body.event.event_data, size);
     const { projection, duplicate } = store.update(body.projection, body.event, body.expected_version);
+    if (!duplicate) journal?.record({ op: 'update', name: projection.name, event: body.event });
     return {
       type: 'projection_updated',
       projection: projection.name,

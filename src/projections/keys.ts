@@ -69,6 +69,13 @@ export class JsonKeyMap<V> {
     else this.primitives.delete(primitive);
   }
 
+  /** Every value, in no particular order. */
+  *values(): IterableIterator<V> {
+    for (const key in this.strings) yield this.strings[key] as V;
+    yield* this.primitives.values();
+    yield* this.others.values();
+  }
+
   clear(): void {
     this.strings = Object.create(null) as Record<string, V>;
     this.primitives.clear();

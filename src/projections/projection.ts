@@ -29,8 +29,8 @@ export const DEFAULT_DEFINITION: ProjectionDefinition = { key: 'id', eventOps: n
 export class Projection {
   private currentVersion = 0;
   private currentState: ProjectionState;
-  /** The event_id of every event applied since the last rebuild. */
-  private appliedIds = new JsonKeyMap<true>();
+  /** The event_id of every event applied since the last rebuild, each as it arrived. */
+  private appliedIds = new JsonKeyMap<EventId>();
 
   /** A copy of the state given at creation, never changed: every rebuild starts from a copy of it. */
   readonly initialState: unknown;
@@ -62,7 +62,7 @@ export class Projection {
     if (id !== undefined && this.appliedIds.has(id)) return false;
     this.checkVersion(expectedVersion);
     this.currentState = this.apply(this.currentState, event);
-    if (id !== undefined) this.appliedIds.set(id, true);
+    if (id !== undefined) this.appliedIds.set(id, id);
     this.currentVersion++;
     return true;
   }
@@ -80,13 +80,13 @@ export class Projection {
   ): number {
     this.checkVersion(expectedVersion);
     let state = stateFor(cloneJson(this.initialState), this.definition.key);
-    const ids = new JsonKeyMap<true>();
+    const ids = new JsonKeyMap<EventId>();
     let applied = 0;
     for (let index = 0; index < events.length; index++) {
       const event = events[index] as ProjectionEvent;
       if (event.event_id !== undefined) {
         if (ids.has(event.event_id)) continue;
-        ids.set(event.event_id, true);
+        ids.set(event.event_id, event.event_id);
       }
       try {
         state = this.apply(state, event);
@@ -101,6 +101,22 @@ export class Projection {
     this.appliedIds = ids;
     this.currentVersion = applied;
     return applied;
+  }
+
+  /** The event ids applied since the last rebuild, in no particular order. */
+  appliedIdList(): EventId[] {
+    return [...this.appliedIds.values()];
+  }
+
+  /**
+   * Puts the projection back as it was saved: for recovery from storage only, where
+   * `state` and `ids` are the projection's own from now on.
+   */
+  restore(version: number, state: unknown, ids: readonly EventId[]): void {
+    this.currentVersion = version;
+    this.currentState = stateFor(state, this.definition.key);
+    this.appliedIds = new JsonKeyMap<EventId>();
+    for (const id of ids) this.appliedIds.set(id, id);
   }
 
   private checkVersion(expected: number | undefined): void {

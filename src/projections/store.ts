@@ -56,6 +56,22 @@ export class ProjectionStore {
     }));
   }
 
+  /** Every projection, in creation order. */
+  all(): IterableIterator<Projection> {
+    return this.projections.values();
+  }
+
+  /** Adds a projection, or puts it in the place of the one of its name: for recovery from storage. */
+  put(projection: Projection): void {
+    this.projections.set(projection.name, projection);
+  }
+
+  /** Takes every projection of `other` in place of this store's own: for recovery from storage. */
+  replaceWith(other: ProjectionStore): void {
+    this.projections.clear();
+    for (const projection of other.all()) this.projections.set(projection.name, projection);
+  }
+
   /** The projection of that name, if there is one. */
   get(name: string): Projection | undefined {
     return this.projections.get(name);

@@ -1,0 +1,140 @@
+import { join } from 'node:path';
+import { ErrorCode, RpcError } from '../maelstrom/errors.js';
+import type { ReplyGateFailure } from '../maelstrom/node.js';
+import { ProjectionStore } from '../projections/store.js';
+import type { StateJsonCache } from '../state-json/state-json.js';
+import { type FileSystem, openStore, StorageError, type Store, type StoreStats } from '../storage/index.js';
+import { type Change, encodeChange, replay } from './records.js';
+
+/** The log may grow to this many times the last snapshot before the next one (at least SNAPSHOT_MIN_BYTES). */
+const SNAPSHOT_GROWTH = 2;
+const SNAPSHOT_MIN_BYTES = 4 * 1024 * 1024;
+
+export interface JournalOptions {
+  readonly dataDir: string;
+  /** The projections of this node, which the journal fills from disk and records the changes of. */
+  readonly projections: ProjectionStore;
+  readonly json: StateJsonCache;
+  readonly log: (line: string) => void;
+  /** Called when the data directory cannot be opened: the node cannot serve, and should stop. */
+  readonly fatal: (message: string) => void;
+  /** The file system under the store; the real one unless a test injects faults. */
+  readonly fs?: FileSystem;
+}
+
+/**
+ * Keeps the projections of a node durable in its data directory. Each change is
+ * recorded as it is made in memory; `commit` makes a whole batch durable before any
+ * of its replies leaves (one sync per batch). If a batch cannot be written, memory
+ * goes back to what the disk holds and its replies become error 11; if the disk
+ * cannot say whether it holds the batch, they become error 13 and no write is taken
+ * again until the node restarts. The directory is opened at the first request:
+ * DIR itself before init, DIR/<node_id> once init names the node.
+ */
+export class Journal {
+  private store: Store | undefined;
+  /** Why writes are refused for good, once a sync has failed. */
+  private broken: string | undefined;
+
+  constructor(private readonly options: JournalOptions) {}
+
+  /** Opens the data directory of a node that has no id (before init), if none is open yet. */
+  openUnnamed(): void {
+    if (!this.store) this.open(this.options.dataDir);
+  }
+
+  /** Opens the data directory of node `id`, if none is open yet. */
+  openFor(id: string): void {
+    if (!this.store) this.open(join(this.options.dataDir, id));
+  }
+
+  /** Throws error 11 if writes are refused (a sync failed earlier): nothing will be changed. */
+  checkWritable(type: string): void {
+    if (this.broken !== undefined) throw new RpcError(ErrorCode.temporarilyUnavailable, `${type}: ${this.broken}`);
+  }
+
+  /** Records a change just made in memory; it is durable at the next commit. */
+  record(change: Change): void {
+    this.store?.append(encodeChange(change));
+  }
+
+  get stats(): StoreStats | undefined {
+    return this.store?.stats;
+  }
+
+  /** Makes every recorded change durable; what the replies of the batch become if that fails. */
+  commit(): ReplyGateFailure | undefined {
+    const store = this.store;
+    if (!store) return undefined;
+    try {
+      store.commit();
+    } catch (error) {
+      return this.failed(error);
+    }
+    if (store.stats.logBytes > Math.max(SNAPSHOT_GROWTH * store.stats.snapshotBytes, SNAPSHOT_MIN_BYTES)) this.snapshot(store);
+    return undefined;
+  }
+
+  close(): void {
+    this.store?.close();
+    this.store = undefined;
+  }
+
+  private open(dir: string): void {
+    let store: Store;
+    const loaded = new ProjectionStore();
+    try {
+      store = openStore(dir, { log: this.options.log, ...(this.options.fs ? { fs: this.options.fs } : {}) });
+      store.load((record) => replay(loaded, record));
+    } catch (error) {
+      this.options.fatal(`cannot use the data directory ${dir}: ${(error as Error).message}`);
+      return;
+    }
+    this.store = store;
+    this.options.projections.replaceWith(loaded);
+  }
+
+  private failed(error: unknown): ReplyGateFailure {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof StorageError && error.kind === 'write-failed') {
+      // Nothing of the batch is on disk: memory goes back to what is.
+      this.reload();
+      this.options.log(`a write to the data directory failed, and its batch was undone: ${reason}`);
+      return { code: ErrorCode.temporarilyUnavailable, text: `the data directory could not be written (${reason}); nothing was done` };
+    }
+    this.broken = `the data directory failed (${reason}); no write is taken until the node restarts`;
+    this.options.log(`the data directory failed, and no write is taken until the node restarts: ${reason}`);
+    return {
+      code: ErrorCode.crash,
+      text: `the data directory could not be synced (${reason}); the change may or may not be durable`,
+    };
+  }
+
+  /** Loads what the disk holds in place of what memory holds. */
+  private reload(): void {
+    const store = this.store;
+    if (!store) return;
+    const dir = store.dir;
+    store.close();
+    this.store = undefined;
+    this.open(dir);
+  }
+
+  private snapshot(store: Store): void {
+    const { projections, json } = this.options;
+    const records = function* (): Generator<string> {
+      for (const projection of projections.all()) {
+        yield encodeChange({ op: 'image', projection, state: json.of(projection).json() });
+      }
+    };
+    try {
+      store.writeSnapshot(records());
+    } catch (error) {
+      // The old files still hold everything; a snapshot is only for size and restart time.
+      if (error instanceof StorageError && error.kind !== 'write-failed') {
+        this.broken = `the data directory failed (${error.message}); no write is taken until the node restarts`;
+      }
+      this.options.log(`could not write a snapshot: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { parseJson } from '../json/parse.js';
+import { stringifyJson } from '../json/stringify.js';
+import { isJsonObject, type JsonFragment } from '../json/value.js';
+import type { Op } from '../projections/ops.js';
+import { type EventId, Projection, type ProjectionEvent } from '../projections/projection.js';
+import type { ProjectionStore } from '../projections/store.js';
+
+/**
+ * One change to the projections, as a line of the data directory's log. Each is a JSON
+ * text whose `op` says what it does:
+ * - `create`: a new projection from its definition;
+ * - `update`: one event applied (duplicates and refused events are never written);
+ * - `image`: a whole projection, definition, version, state and event ids (after a rebuild, and in snapshots);
+ * - `delete`: the projection is gone.
+ * Replaying them in order gives the projections back, versions included.
+ */
+export type Change =
+  | { readonly op: 'create'; readonly projection: Projection }
+  | { readonly op: 'update'; readonly name: string; readonly event: ProjectionEvent }
+  | { readonly op: 'image'; readonly projection: Projection; readonly state: JsonFragment }
+  | { readonly op: 'delete'; readonly name: string };
+
+function definitionJson(projection: Projection): string {
+  const handlers = Object.fromEntries(projection.definition.eventOps);
+  return (
+    `"name":${JSON.stringify(projection.name)},"initial_state":${stringifyJson(projection.initialState)},` +
+    `"handlers":${stringifyJson(handlers)},"key":${JSON.stringify(projection.definition.key)}`
+  );
+}
+
+function fragmentText(fragment: JsonFragment): string {
+  let text = '';
+  for (const part of fragment.parts) text += typeof part === 'string' ? part : part.toString('utf8');
+  return text;
+}
+
+/** The record of a change. */
+export function encodeChange(change: Change): string {
+  switch (change.op) {
+    case 'create':
+      return `{"op":"create",${definitionJson(change.projection)}}`;
+    case 'update':
+      return `{"op":"update","name":${JSON.stringify(change.name)},"event":${stringifyJson(change.event)}}`;
+    case 'image': {
+      const { projection } = change;
+      return (
+        `{"op":"image",${definitionJson(projection)},"version":${projection.version},` +
+        `"state":${fragmentText(change.state)},"ids":${stringifyJson(projection.appliedIdList())}}`
+      );
+    }
+    case 'delete':
+      return `{"op":"delete","name":${JSON.stringify(change.name)}}`;
+  }
+}
+
+/** A record that is not one this node writes: the data directory holds something else. */
+export class UnknownRecord extends Error {}
+
+interface Definition {
+  name: string;
+  initial_state: unknown;
+  handlers: Record<string, Op>;
+  key: string;
+}
+
+function projectionOf(record: Definition): Projection {
+  return new Projection(record.name, record.initial_state, {
+    key: record.key,
+    eventOps: new Map(Object.entries(record.handlers)),
+  });
+}
+
+/** Applies one record to `store`, as the change it records was applied when it was written. */
+export function replay(store: ProjectionStore, text: string): void {
+  const record = parseJson(text) as Record<string, unknown>;
+  if (!isJsonObject(record)) throw new UnknownRecord('a record is not a JSON object');
+  switch (record.op) {
+    case 'create':
+      store.put(projectionOf(record as unknown as Definition));
+      return;
+    case 'update':
+      store.update(record.name as string, record.event as ProjectionEvent);
+      return;
+    case 'image': {
+      const projection = projectionOf(record as unknown as Definition);
+      projection.restore(record.version as number, record.state, record.ids as EventId[]);
+      store.put(projection);
+      return;
+    }
+    case 'delete':
+      store.delete(record.name as string);
+      return;
+    default:
+      throw new UnknownRecord(`a record has the unknown op ${JSON.stringify(record.op)}`);
+  }
+}

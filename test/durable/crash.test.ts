@@ -1,0 +1,130 @@
+/**
+ * Crash test: a node on a data directory is SIGKILLed at seeded random moments and started
+ * again on it. Every acknowledged write must be there, and the projections must equal an
+ * in-memory node's after some prefix of the requests: unacknowledged writes are wholly
+ * there or wholly absent, and versions continue.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { serveProjections } from '../../src/serve.js';
+import { bodies, type ReplyBody } from '../support/messages.js';
+import { exchange } from '../support/node.js';
+import { NodeProcess } from '../support/process.js';
+
+const NAMES = ['a', 'b', 'c'];
+const KILLS = 30;
+
+/** A small seeded generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function requestGenerator(next: () => number) {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const int = (below: number): number => Math.floor(next() * below);
+  const event = () => ({
+    event_type: pick(['Upd', 'Add', 'Del', 'Upd']),
+    ...(next() < 0.5 ? { event_id: `e${int(40)}` } : {}),
+    event_data: { id: int(6), k: int(6), v: int(1000), big: 9007199254740993n },
+  });
+  return (): object => {
+    const roll = next();
+    const projection = pick(NAMES);
+    if (roll < 0.12) {
+      return {
+        type: 'create',
+        name: projection,
+        initial_state: pick([[], {}, [{ id: 0, seed: true }]]),
+        handlers: { Del: 'remove', Add: 'append' },
+        key: pick(['id', 'k']),
+      };
+    }
+    if (roll < 0.2) return { type: 'delete', projection };
+    if (roll < 0.3) return { type: 'rebuild', projection, events: Array.from({ length: int(5) }, event) };
+    return { type: 'update', projection, event: event(), ...(next() < 0.15 ? { expected_version: int(8) } : {}) };
+  };
+}
+
+/** The request line for a body; a bigint stands for an integer no double holds. */
+const line = (body: object, msgId: number): string =>
+  JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: msgId } }, (_, value: unknown) =>
+    typeof value === 'bigint' ? `<<${value}>>` : value,
+  ).replace(/"<<(\d+)>>"/g, '$1');
+
+/** What the node says of every projection: the list, then a read of each name. */
+const probes = (): string[] => [
+  line({ type: 'list' }, 900_000),
+  ...NAMES.map((name, i) => line({ type: 'read', projection: name }, 900_001 + i)),
+];
+
+/** The probes' replies from an in-memory node given `requests` first. */
+async function inMemory(requests: readonly string[]): Promise<ReplyBody[]> {
+  const { out } = await exchange([...requests, ...probes()], (node) => serveProjections(node, { rpcTimeoutMs: 1000 }));
+  return bodies(out).slice(requests.length);
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a node SIGKILLed at random moments', () => {
+  it(`keeps every acknowledged write, over ${KILLS} kills and restarts`, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'projection-node-crash-'));
+    dirs.push(dataDir);
+    const next = random(20261201);
+    const nextRequest = requestGenerator(next);
+    /** Every request that is durable, as far as the last restart showed, in order. */
+    const durable: string[] = [];
+    let msgId = 0;
+    /** The last batch sent, and how many of its requests were answered before the kill. */
+    let previous: { batch: string[]; answered: number } | undefined;
+    for (let kill = 0; kill <= KILLS; kill++) {
+      const node = new NodeProcess(['--data-dir', dataDir]);
+      // First, what the restarted node holds: an in-memory node's after some prefix of the requests.
+      node.writeLines(probes());
+      const recovered = bodies(await node.waitForLines(NAMES.length + 1));
+      const { batch, answered } = previous ?? { batch: [], answered: 0 };
+      let matched: number | undefined;
+      for (let kept = answered; kept <= batch.length && matched === undefined; kept++) {
+        const expected = await inMemory([...durable, ...batch.slice(0, kept)]);
+        if (JSON.stringify(expected) === JSON.stringify(recovered)) matched = kept;
+      }
+      expect(
+        matched,
+        `kill ${kill}: ${answered} of ${batch.length} answered; recovered ${JSON.stringify(recovered)}`,
+      ).toBeDefined();
+      durable.push(...batch.slice(0, matched));
+      if (kill === KILLS) {
+        node.endInput();
+        expect((await node.finished()).code).toBe(0);
+        break;
+      }
+
+      // Then more requests, in groups (each one commit or more), and a SIGKILL at a random moment among them.
+      const sent = Array.from({ length: 10 + Math.floor(next() * 300) }, () => line(nextRequest(), ++msgId));
+      const base = NAMES.length + 1;
+      const killAt = Math.floor(next() * sent.length);
+      for (let from = 0; from <= killAt; ) {
+        const group = sent.slice(from, from + 1 + Math.floor(next() * 20));
+        node.writeLines(group);
+        from += group.length;
+        if (from <= killAt) await node.waitForLines(base + from);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(next() * 4)));
+      node.child.kill('SIGKILL');
+      await node.finished();
+      previous = { batch: sent, answered: node.lines.length - base };
+    }
+    expect(durable.length).toBeGreaterThan(KILLS);
+  });
+});
