@@ -65,13 +65,15 @@ export class Journal {
   /** Makes every recorded change durable; what the replies of the batch become if that fails. */
   commit(): ReplyGateFailure | undefined {
     const store = this.store;
-    if (!store) return undefined;
+    // Once broken, no write is taken, so nothing waits to be made durable.
+    if (!store || this.broken !== undefined) return undefined;
     try {
       store.commit();
     } catch (error) {
       return this.failed(error);
     }
-    if (store.stats.logBytes > Math.max(SNAPSHOT_GROWTH * store.stats.snapshotBytes, SNAPSHOT_MIN_BYTES)) this.snapshot(store);
+    if (store.stats.logBytes > Math.max(SNAPSHOT_GROWTH * store.stats.snapshotBytes, SNAPSHOT_MIN_BYTES))
+      this.snapshot(store);
     return undefined;
   }
 
@@ -100,7 +102,10 @@ export class Journal {
       // Nothing of the batch is on disk: memory goes back to what is.
       this.reload();
       this.options.log(`a write to the data directory failed, and its batch was undone: ${reason}`);
-      return { code: ErrorCode.temporarilyUnavailable, text: `the data directory could not be written (${reason}); nothing was done` };
+      return {
+        code: ErrorCode.temporarilyUnavailable,
+        text: `the data directory could not be written (${reason}); nothing was done`,
+      };
     }
     this.broken = `the data directory failed (${reason}); no write is taken until the node restarts`;
     this.options.log(`the data directory failed, and no write is taken until the node restarts: ${reason}`);

@@ -1,0 +1,117 @@
+/** The data directory from outside: where files go, what stops a start, damage and torn tails, snapshots. */
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bodies, message } from '../support/messages.js';
+import { NodeProcess, runNode } from '../support/process.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'projection-node-data-'));
+  dirs.push(dir);
+  return dir;
+}
+const lines = (...bodyTexts: string[]): string => `${bodyTexts.map(message).join('\n')}\n`;
+/** An update of one of five elements, so replies stay small however many there are. */
+const update = (id: number, pad = ''): string =>
+  `{"type":"update","msg_id":${id},"projection":"p","event":{"event_type":"E","event_data":{"id":${id % 5},"n":${id},"pad":"${pad}"}}}`;
+const read = (id: number): string => `{"type":"read","msg_id":${id},"projection":"p"}`;
+
+describe('--data-dir', () => {
+  it('keeps data in DIR before any init, and in DIR/<node_id> once init names the node', async () => {
+    const dir = dataDir();
+    await runNode(lines(update(1)), ['--data-dir', dir]);
+    await runNode(lines('{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}', update(2)), ['--data-dir', dir]);
+    expect(readdirSync(dir).sort()).toEqual(['log-000000000000.pnr', 'n1']);
+    expect(readdirSync(join(dir, 'n1'))).toEqual(['log-000000000000.pnr']);
+    const before = await runNode(lines(read(3)), ['--data-dir', dir]);
+    const after = await runNode(lines('{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}', read(3)), [
+      '--data-dir',
+      dir,
+    ]);
+    expect(bodies(before.stdout)[0]).toMatchObject({ version: 1, state: [{ id: 1, n: 1 }] });
+    expect(bodies(after.stdout)[1]).toMatchObject({ version: 1, state: [{ id: 2, n: 2 }] });
+  });
+
+  it('stops with one line and exit status 1 when the directory cannot be made', async () => {
+    const result = await runNode(lines(read(1)), ['--data-dir', '/dev/null/data']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual([]);
+    expect(result.stderr).toMatch(
+      /^projection-node: cannot create the data directory \/dev\/null\/data: ENOTDIR[^\n]*\n$/,
+    );
+  });
+
+  it('lets one process at a time use a directory; the second stops with one line and exit status 1', async () => {
+    const dir = dataDir();
+    const first = new NodeProcess(['--data-dir', dir]);
+    first.write(lines(update(1)));
+    await first.waitForLines(1);
+    const second = await runNode(lines(update(2)), ['--data-dir', dir]);
+    expect(second.code).toBe(1);
+    expect(second.stdout).toEqual([]);
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `^projection-node: cannot use the data directory ${dir}: data directory ${dir} is in use by process ${first.child.pid}[^\\n]*\\n$`,
+      ),
+    );
+    first.write(lines(read(3)));
+    first.endInput();
+    expect(bodies((await first.finished()).stdout)[1]).toMatchObject({ type: 'read_ok', version: 1 });
+  });
+
+  it('drops a torn tail with a warning, and serves what comes before it', async () => {
+    const dir = dataDir();
+    await runNode(lines(update(1), update(2)), ['--data-dir', dir]);
+    const log = join(dir, 'log-000000000000.pnr');
+    const size = statSync(log).size;
+    // The first half of a copy of the last record: a write cut off by a crash.
+    appendFileSync(log, readFileSync(log).subarray(size - 40, size - 20));
+    const result = await runNode(lines(read(3)), ['--data-dir', dir]);
+    expect(bodies(result.stdout)).toMatchObject([{ type: 'read_ok', version: 2 }]);
+    expect(result.stderr).toContain(`log-000000000000.pnr`);
+    expect(result.stderr).toContain(`offset ${size}`);
+    expect(statSync(log).size).toBe(size);
+  });
+
+  it('refuses to start on a record damaged before the end, naming the file and the offset', async () => {
+    const dir = dataDir();
+    await runNode(lines(update(1), update(2), update(3)), ['--data-dir', dir]);
+    const log = join(dir, 'log-000000000000.pnr');
+    const bytes = readFileSync(log);
+    const at = Math.floor(bytes.length / 2);
+    bytes[at] = (bytes[at] as number) ^ 0xff;
+    writeFileSync(log, bytes);
+    const result = await runNode(lines(read(4)), ['--data-dir', dir]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual([]);
+    expect(result.stderr).toMatch(
+      /^projection-node: cannot use the data directory [^\n]*log-000000000000\.pnr[^\n]*offset \d+[^\n]*\n$/,
+    );
+  });
+
+  it('snapshots as the log grows, so the files stay near the live state, and a restart loads the snapshot', async () => {
+    const dir = dataDir();
+    const pad = 'x'.repeat(200);
+    const count = 25_000;
+    const result = await runNode(lines(...Array.from({ length: count }, (_, i) => update(i + 1, pad))), [
+      '--data-dir',
+      dir,
+    ]);
+    expect(result.code).toBe(0);
+    const files = readdirSync(dir).filter((name) => name !== 'lock');
+    expect(files.some((name) => name.startsWith('snapshot-'))).toBe(true);
+    const state = bodies(result.stdout).at(-1)?.state;
+    const live = Buffer.byteLength(JSON.stringify(state));
+    const onDisk = files.reduce((total, name) => total + statSync(join(dir, name)).size, 0);
+    // The snapshot (about the live state) plus a log of at most twice it, or of 4 MiB while the state is small.
+    expect(onDisk).toBeLessThan(3 * live + 4 * 1024 * 1024 + 64 * 1024);
+    expect(onDisk).toBeLessThan((count * update(count, pad).length) / 2);
+    const restarted = await runNode(lines(read(count + 1)), ['--data-dir', dir]);
+    expect(bodies(restarted.stdout)[0]).toMatchObject({ type: 'read_ok', version: count, state });
+  });
+});

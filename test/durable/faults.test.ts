@@ -1,0 +1,89 @@
+/** Disk full, I/O errors and failed syncs: never a false acknowledgement, and memory as the disk has it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serveProjections } from '../../src/serve.js';
+import { FaultyFileSystem } from '../storage/faulty-fs.js';
+import { bodies, type ReplyBody } from '../support/messages.js';
+import { type Harness, start } from '../support/node.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A node on a fresh data directory behind `fs`; `ask` sends one batch and returns its replies. */
+function durableNode(fs: FaultyFileSystem): { harness: Harness; ask: (...bodies: object[]) => Promise<ReplyBody[]> } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'projection-node-faults-'));
+  dirs.push(dataDir);
+  const fatal = (message: string): never => {
+    throw new Error(message);
+  };
+  const harness = start((node) =>
+    serveProjections(node, { rpcTimeoutMs: 1000, durable: { dataDir, log: () => {}, fatal, fs } }),
+  );
+  let msgId = 0;
+  return {
+    harness,
+    async ask(...requests) {
+      const seen = harness.output.lines.length;
+      harness.send(
+        ...requests.map((body) => JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: ++msgId } })),
+      );
+      return bodies((await harness.output.waitFor(seen + requests.length)).slice(seen));
+    },
+  };
+}
+
+const create = { type: 'create', name: 'p', initial_state: [] };
+const update = (id: number) => ({ type: 'update', projection: 'p', event: { event_type: 'E', event_data: { id } } });
+const read = { type: 'read', projection: 'p' };
+
+describe('a write to the data directory that fails (disk full, I/O error, short write)', () => {
+  it.each([
+    ['ENOSPC', (fs: FaultyFileSystem) => fs.fail('writev', 'ENOSPC')],
+    ['EIO', (fs: FaultyFileSystem) => fs.fail('writev', 'EIO')],
+    ['a short write that cannot go on', (fs: FaultyFileSystem) => fs.shortWrite(3).fail('writev', 'ENOSPC', 2)],
+  ])(
+    '%s: the batch is answered with error 11, memory goes back to the disk, and the next batch is durable',
+    async (_, inject) => {
+      const fs = new FaultyFileSystem();
+      const { harness, ask } = durableNode(fs);
+      expect((await ask(create, update(1))).map(({ type }) => type)).toEqual([
+        'projection_created',
+        'projection_updated',
+      ]);
+      inject(fs);
+      const failed = await ask(update(2), read, { type: 'list' });
+      expect(failed.map(({ code }) => code)).toEqual([11, 11, 11]);
+      expect(failed[0]?.text).toMatch(/^update: the data directory could not be written \(.+\); nothing was done$/);
+      const after = await ask(read, update(3));
+      expect(after[0]).toMatchObject({ type: 'read_ok', version: 1, state: [{ id: 1 }] });
+      expect(after[1]).toMatchObject({ type: 'projection_updated', version: 2, state: [{ id: 1 }, { id: 3 }] });
+      await harness.finish();
+    },
+  );
+});
+
+describe('a sync of the data directory that fails', () => {
+  it('answers the batch with error 13, then refuses every write with error 11 while reads go on', async () => {
+    const fs = new FaultyFileSystem();
+    const { harness, ask } = durableNode(fs);
+    await ask(create);
+    fs.fail('fdatasync', 'EIO');
+    const failed = await ask(update(1));
+    expect(failed[0]).toMatchObject({ type: 'error', code: 13 });
+    expect(failed[0]?.text).toMatch(
+      /^update: the data directory could not be synced \(.+\); the change may or may not be durable$/,
+    );
+    const after = await ask(update(2), { type: 'delete', projection: 'p' }, read);
+    expect(after.map(({ code }) => code)).toEqual([11, 11, undefined]);
+    expect(after[0]?.text).toMatch(
+      /^update: the data directory failed \(.+\); no write is taken until the node restarts$/,
+    );
+    // The write that may or may not be durable is in memory: a read shows it, as a retry would find it.
+    expect(after[2]).toMatchObject({ type: 'read_ok', version: 1 });
+    await harness.finish();
+  });
+});
