@@ -58,6 +58,8 @@ export interface ClusterOptions {
   readonly rpcTimeoutMs?: number;
   /** Send `init` to each node (default true). Without it a node answers as its request's `dest`. */
   readonly init?: boolean;
+  /** Passed as --data-dir to every node, as Maelstrom gives every node the same command line. */
+  readonly dataDir?: string;
 }
 
 export interface Exchange {
@@ -149,11 +151,29 @@ export class Cluster {
   private waiters: Waiter[] = [];
   private failure: Error | undefined;
   private stopping = false;
+  /** Nodes being killed on purpose: their exit is no failure. */
+  private readonly killing = new Set<string>();
+  private readonly args: readonly string[];
 
   constructor(nodeIds: readonly string[], options: ClusterOptions) {
     this.nodeIds = nodeIds;
-    const args = options.rpcTimeoutMs === undefined ? [] : ['--rpc-timeout-ms', String(options.rpcTimeoutMs)];
-    for (const id of nodeIds) this.spawnNode(id, args);
+    this.args = [
+      ...(options.rpcTimeoutMs === undefined ? [] : ['--rpc-timeout-ms', String(options.rpcTimeoutMs)]),
+      ...(options.dataDir === undefined ? [] : ['--data-dir', options.dataDir]),
+    ];
+    for (const id of nodeIds) this.spawnNode(id, this.args);
+  }
+
+  /** SIGKILLs a node, starts it again with the same command line, and sends it init again. */
+  async restart(nodeId: string): Promise<void> {
+    const node = this.node(nodeId);
+    this.killing.add(nodeId);
+    node.child.kill('SIGKILL');
+    await node.exited;
+    this.killing.delete(nodeId);
+    this.spawnNode(nodeId, this.args);
+    const reply = await this.client('c0').request(nodeId, { type: 'init', node_id: nodeId, node_ids: this.nodeIds });
+    if (reply.type !== 'init_ok') throw new Error(`init refused after restart: ${JSON.stringify(reply)}`);
   }
 
   /** The client with this id, created on first use. */
@@ -266,10 +286,13 @@ export class Cluster {
       for (const line of lines) this.fromNode(node, line);
     });
     child.stdout.on('end', () => {
-      if (partial !== '') this.fail(new Error(`${id} wrote an unterminated last line: ${JSON.stringify(partial)}`));
+      // A node killed on purpose may die mid-line.
+      if (partial !== '' && !this.killing.has(id)) {
+        this.fail(new Error(`${id} wrote an unterminated last line: ${JSON.stringify(partial)}`));
+      }
     });
     void exited.then(({ code, signal }) => {
-      if (!this.stopping)
+      if (!this.stopping && !this.killing.has(id))
         this.fail(new Error(`${id} exited before stop() (${signal ?? `code ${code}`}); stderr:\n${node.stderr}`));
     });
   }
