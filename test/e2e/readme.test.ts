@@ -26,8 +26,8 @@ function examples(markdown: string): Example[] {
 const found = examples(readme);
 
 describe('README examples', () => {
-  it('finds the quick-start pipe and the worked example', () => {
-    expect(found.map(({ kind }) => kind)).toEqual(['shell', 'lines']);
+  it('finds the quick-start pipe, the worked example and the durability example', () => {
+    expect(found.map(({ kind }) => kind)).toEqual(['shell', 'lines', 'shell']);
   });
 
   it.each(found.map((example, index) => [index, example] as const))(
