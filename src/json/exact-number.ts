@@ -28,6 +28,17 @@ export function canonicalDecimal(numberText: string): string {
   return `${sign}${digits.slice(first, end)}e${scale}`;
 }
 
+/**
+ * What JSON.stringify throws for a value that holds an ExactNumber: no double can carry
+ * its value, so only a writer that knows ExactNumber (stringifyJson) may write it.
+ * One instance, thrown without a stack: the exact writer catches it often.
+ */
+export const EXACT_NUMBER_IN_JSON: Error = Object.freeze(
+  Object.assign(Object.create(TypeError.prototype) as TypeError, {
+    message: 'an ExactNumber can only be written by stringifyJson',
+  }),
+);
+
 /** A JSON number that no double can hold: kept as the text it was written with. */
 export class ExactNumber {
   /** Value key: equal values ⇔ equal `canonical` (format documented on canonicalDecimal). */
@@ -42,6 +53,11 @@ export class ExactNumber {
   asDouble(): number | undefined {
     const double = Number(this.text);
     return Number.isFinite(double) && canonicalDecimal(String(double)) === this.canonical ? double : undefined;
+  }
+
+  /** A native JSON.stringify cannot write this number as a number, and must not write it as anything else. */
+  toJSON(): never {
+    throw EXACT_NUMBER_IN_JSON;
   }
 
   /** True iff the value is mathematically an integer: the canonical exponent is not negative. */

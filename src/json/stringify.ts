@@ -1,27 +1,17 @@
-import { ExactNumber } from './exact-number.js';
+import { EXACT_NUMBER_IN_JSON, ExactNumber } from './exact-number.js';
 
-/** Set by ExactNumber.prototype.toJSON: the native output just produced is unusable. */
-let sawExactNumber = false;
-
-// JSON.stringify cannot emit raw number text, so an ExactNumber only flags that
-// the slow writer is needed. Its string form is what a plain JSON.stringify
-// caller gets: lossless, though a string rather than a number.
-Object.defineProperty(ExactNumber.prototype, 'toJSON', {
-  value(this: ExactNumber): string {
-    sawExactNumber = true;
-    return this.text;
-  },
-  writable: true,
-  configurable: true,
-});
-
-/** JSON.stringify for JSON values that may contain ExactNumber, which is written as its text. */
+/**
+ * JSON.stringify for JSON values that may hold ExactNumbers, written as their text. The
+ * native serializer writes every value without one; an ExactNumber stops it (see
+ * EXACT_NUMBER_IN_JSON), and the value is written again here, ExactNumbers included.
+ */
 export function stringifyJson(value: unknown): string {
-  sawExactNumber = false;
-  const native = JSON.stringify(value);
-  if (!sawExactNumber) return native;
-  // Native serialization succeeded, so the value has no cycles and no BigInt; holding
-  // an ExactNumber, it is one or a container, which write() never drops.
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (error !== EXACT_NUMBER_IN_JSON) throw error;
+  }
+  // Native serialization reached an ExactNumber, so the value is one or a container, which write() never drops.
   return write(value) as string;
 }
 

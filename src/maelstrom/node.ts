@@ -277,7 +277,13 @@ export class Node {
     this.gate = undefined;
     for (const { src, dest, body, inReplyTo, requestType } of held) {
       const failed = requestType !== undefined && body.type !== 'error';
-      this.write(src, dest, failed ? errorBody(failure.code, `${requestType}: ${failure.text}`) : body, inReplyTo, requestType);
+      this.write(
+        src,
+        dest,
+        failed ? errorBody(failure.code, `${requestType}: ${failure.text}`) : body,
+        inReplyTo,
+        requestType,
+      );
     }
     this.gate = gate;
   }
