@@ -1,3 +1,5 @@
+import type { ReplyBody } from './envelope.js';
+
 /** Maelstrom's error codes (doc/protocol.md), the ones this node answers with. */
 export const ErrorCode = {
   /** Indefinite: the operation may or may not have happened. */
@@ -22,4 +24,8 @@ export class RpcError extends Error {
     super(message);
     this.name = 'RpcError';
   }
+}
+
+export function errorBody(code: ErrorCode, text: string): ReplyBody {
+  return { type: 'error', code, text };
 }

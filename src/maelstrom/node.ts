@@ -3,15 +3,16 @@ import * as z from 'zod';
 import { HotSchema } from '../schema/hot-schema.js';
 import { listOf } from '../schema/list.js';
 import { requestSchema, type Body, type Message, type ReplyBody } from './envelope.js';
-import { ErrorCode, RpcError } from './errors.js';
+import { ErrorCode, errorBody, RpcError } from './errors.js';
 import { Intake, type Received } from './intake.js';
 import { DEFAULT_MAX_LINE_BYTES } from './limits.js';
-import { BatchedWriter } from './output.js';
+import { Outbox, type ReplyGate } from './outbox.js';
+import type { BatchedWriter } from './output.js';
 import type { BodyFields, BodySchema, Handler, Route } from './route.js';
 import { PendingRpcs } from './rpcs.js';
-import { EnvelopeSerializer } from './serialize.js';
 import { parseRequest } from './validate.js';
 
+export type { ReplyGate, ReplyGateFailure } from './outbox.js';
 export type { BodySchema, Handler, Request } from './route.js';
 
 export interface NodeOptions {
@@ -21,29 +22,6 @@ export interface NodeOptions {
   readonly log: (line: string) => void;
   /** Longest accepted input line in bytes; longer lines are dropped as they stream in. */
   readonly maxLineBytes?: number;
-}
-
-/** Why the replies of a batch cannot say what they say: each success among them becomes this error. */
-export interface ReplyGateFailure {
-  readonly code: ErrorCode;
-  /** Follows the request's type, as in "update: …". */
-  readonly text: string;
-}
-
-/**
- * Runs before any reply leaves, once per batch of output: it makes what the replies
- * acknowledge durable, or says why it could not.
- */
-export type ReplyGate = () => ReplyGateFailure | undefined;
-
-/** A message written since the last flush, kept while a gate may still turn it into an error. */
-interface HeldMessage {
-  readonly src: string;
-  readonly dest: string;
-  readonly body: ReplyBody;
-  readonly inReplyTo: unknown;
-  /** The type of the request it answers; undefined for a message this node sends on its own. */
-  readonly requestType: string | undefined;
 }
 
 export interface HandleOptions {
@@ -67,18 +45,16 @@ export class Node {
   nodeIds: readonly string[] = [];
 
   private readonly routes = new Map<string, Route>();
+  private readonly outbox: Outbox;
   private readonly output: BatchedWriter;
-  private readonly serializer = new EnvelopeSerializer();
   private readonly rpcs = new PendingRpcs();
   /** Replies still being worked out by async handlers; the node ends only after them. */
   private readonly inFlight = new Set<Promise<void>>();
-  private stopped = false;
   private readonly initialized: (() => void)[] = [];
-  private gate: ReplyGate | undefined;
-  private held: HeldMessage[] = [];
 
   constructor(private readonly options: NodeOptions) {
-    this.output = new BatchedWriter(options.output, () => this.passGate());
+    this.outbox = new Outbox(options.output);
+    this.output = this.outbox.output;
     this.handle('init', initSchema, ({ body }) => {
       // A node's identity and peers are set once: a second init could hand its traffic to anyone.
       if (this.id !== undefined) {
@@ -113,7 +89,7 @@ export class Node {
 
   /** From now on, every batch of output leaves only once `gate` passes. */
   setReplyGate(gate: ReplyGate): void {
-    this.gate = gate;
+    this.outbox.setGate(gate);
   }
 
   /** Calls `callback` once init has set this node's id and peers. */
@@ -159,8 +135,7 @@ export class Node {
    * with a whole reply. Replies still being worked out are dropped.
    */
   stop(): void {
-    this.output.flush();
-    this.stopped = true;
+    this.outbox.close();
   }
 
   reply(request: Message, body: ReplyBody): void {
@@ -257,38 +232,6 @@ export class Node {
   }
 
   private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown, requestType: string | undefined): void {
-    if (this.stopped) return;
-    const json = this.serializer.serialize(src, dest, body, inReplyTo);
-    if (typeof json === 'string') this.output.write(json);
-    else for (const part of json) this.output.write(part);
-    if (this.gate) this.held.push({ src, dest, body, inReplyTo, requestType });
+    this.outbox.write(src, dest, body, inReplyTo, requestType);
   }
-
-  /** Before output leaves: if the gate fails, every success reply in it becomes the gate's error. */
-  private passGate(): void {
-    if (!this.gate) return;
-    const held = this.held;
-    this.held = [];
-    const failure = this.gate();
-    if (!failure) return;
-    this.output.discard();
-    const gate = this.gate;
-    // The errors replace what was held; nothing new is acknowledged by them, so they pass at once.
-    this.gate = undefined;
-    for (const { src, dest, body, inReplyTo, requestType } of held) {
-      const failed = requestType !== undefined && body.type !== 'error';
-      this.write(
-        src,
-        dest,
-        failed ? errorBody(failure.code, `${requestType}: ${failure.text}`) : body,
-        inReplyTo,
-        requestType,
-      );
-    }
-    this.gate = gate;
-  }
-}
-
-export function errorBody(code: ErrorCode, text: string): ReplyBody {
-  return { type: 'error', code, text };
 }

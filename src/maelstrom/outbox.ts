@@ -1,0 +1,83 @@
+import type { Writable } from 'node:stream';
+import type { ReplyBody } from './envelope.js';
+import { type ErrorCode, errorBody } from './errors.js';
+import { BatchedWriter } from './output.js';
+import { EnvelopeSerializer } from './serialize.js';
+
+/** Why the replies of a batch cannot say what they say: each success among them becomes this error. */
+export interface ReplyGateFailure {
+  readonly code: ErrorCode;
+  /** Follows the request's type, as in "update: …". */
+  readonly text: string;
+}
+
+/**
+ * Runs before any reply leaves, once per batch of output: it makes what the replies
+ * acknowledge durable, or says why it could not.
+ */
+export type ReplyGate = () => ReplyGateFailure | undefined;
+
+/** A message written since the last flush, kept while a gate may still turn it into an error. */
+interface HeldMessage {
+  readonly src: string;
+  readonly dest: string;
+  readonly body: ReplyBody;
+  readonly inReplyTo: unknown;
+  /** The type of the request it answers; undefined for a message this node sends on its own. */
+  readonly requestType: string | undefined;
+}
+
+/**
+ * Where the node's messages go: serialized whole, gathered in batches, and, once a gate
+ * is set, held until it passes.
+ */
+export class Outbox {
+  readonly output: BatchedWriter;
+  private readonly serializer = new EnvelopeSerializer();
+  private gate: ReplyGate | undefined;
+  private held: HeldMessage[] = [];
+  private closed = false;
+
+  constructor(stream: Writable) {
+    this.output = new BatchedWriter(stream, () => this.passGate());
+  }
+
+  /** From now on, every batch of output leaves only once `gate` passes. */
+  setGate(gate: ReplyGate): void {
+    this.gate = gate;
+  }
+
+  /** Writes one message; `requestType` is the type of the request it answers, if it is a reply. */
+  write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown, requestType: string | undefined): void {
+    if (this.closed) return;
+    const json = this.serializer.serialize(src, dest, body, inReplyTo);
+    if (typeof json === 'string') this.output.write(json);
+    else for (const part of json) this.output.write(part);
+    if (this.gate) this.held.push({ src, dest, body, inReplyTo, requestType });
+  }
+
+  /** Writes whatever is batched, then nothing more, so the output ends with a whole message. */
+  close(): void {
+    this.output.flush();
+    this.closed = true;
+  }
+
+  /** Before output leaves: if the gate fails, every success reply in it becomes the gate's error. */
+  private passGate(): void {
+    if (!this.gate) return;
+    const held = this.held;
+    this.held = [];
+    const failure = this.gate();
+    if (!failure) return;
+    this.output.discard();
+    const gate = this.gate;
+    // The errors replace what was held; nothing new is acknowledged by them, so they pass at once.
+    this.gate = undefined;
+    for (const { src, dest, body, inReplyTo, requestType } of held) {
+      const failed = requestType !== undefined && body.type !== 'error';
+      const sent = failed ? errorBody(failure.code, `${requestType}: ${failure.text}`) : body;
+      this.write(src, dest, sent, inReplyTo, requestType);
+    }
+    this.gate = gate;
+  }
+}
