@@ -4,12 +4,12 @@ import { StringDecoder } from 'node:string_decoder';
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 13;
 /**
- * Complete lines are decoded at most about this many bytes at a time. Node keeps a
- * decoded string of a megabyte or more outside V8's heap, and such external memory,
- * added to the read buffers', makes V8 collect its whole heap early and often: on
- * small messages in 1 MiB reads, 5% more work in all.
+ * Complete lines are decoded at most about this many bytes at a time. A decoded string
+ * past V8's regular-object limit (about 128 KiB of text) is made in its large-object
+ * space, which is several times slower to fill, and one of a megabyte or more is kept
+ * outside the heap, where it makes V8 collect the whole heap early and often.
  */
-export const BLOCK_BYTES = 256 * 1024;
+export const BLOCK_BYTES = 64 * 1024;
 
 /**
  * Splits a byte stream into UTF-8 lines. Chunks may end anywhere, even inside a

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { isOp, OPS, type Op } from '../projections/ops.js';
 import { isJsonObject, jsonTypeOf, type JsonObject } from '../json/value.js';
+import { NO_EVENT_OPS } from '../projections/projection.js';
 import { defineMessage } from './message.js';
 import { MAX_NAME_LENGTH, projectionName } from './schemas.js';
 
@@ -28,7 +29,10 @@ const eventOps = z
       return;
     }
   })
-  .transform((table) => new Map(Object.entries(table) as [string, Op][]));
+  .transform((table): ReadonlyMap<string, Op> => {
+    const entries = Object.entries(table) as [string, Op][];
+    return entries.length === 0 ? NO_EVENT_OPS : new Map(entries);
+  });
 
 export const create = defineMessage({
   type: 'create',
@@ -39,7 +43,7 @@ export const create = defineMessage({
     name: projectionName,
     initial_state: z.unknown().default(() => []),
     // The wire calls the event-type → op table "handlers".
-    handlers: eventOps.default(() => new Map()),
+    handlers: eventOps.default(() => NO_EVENT_OPS),
     key: z.string().min(1, { error: 'must be a non-empty string' }).default('id'),
   }),
   run({ store, room, journal }, { body: { name, initial_state, handlers, key }, size }) {

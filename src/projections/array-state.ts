@@ -28,7 +28,8 @@ export class ArrayState implements ProjectionState {
   listener: ArrayListener | undefined;
   private slots: unknown[] = [];
   private holes = 0;
-  private readonly index = new KeyIndex();
+  /** Made with the first keyed element: many arrays hold none. */
+  private index: KeyIndex | undefined;
 
   constructor(
     elements: readonly unknown[],
@@ -53,9 +54,9 @@ export class ArrayState implements ProjectionState {
     if (!isJsonObject(data) || !Object.hasOwn(data, this.key)) {
       throw invalidEvent(`remove needs event_data to be an object with the key "${this.key}"`);
     }
-    const slot = this.index.slotOf(data[this.key]);
+    const slot = this.index?.slotOf(data[this.key]);
     if (slot === undefined) return this;
-    this.index.removeFirst(data[this.key]);
+    this.index?.removeFirst(data[this.key]);
     this.slots[slot] = undefined;
     this.holes++;
     this.listener?.removed(slot);
@@ -96,13 +97,14 @@ export class ArrayState implements ProjectionState {
   }
 
   private indexElement(element: unknown, slot: number): void {
-    if (isJsonObject(element) && Object.hasOwn(element, this.key)) this.index.add(element[this.key], slot);
+    if (isJsonObject(element) && Object.hasOwn(element, this.key))
+      (this.index ??= new KeyIndex()).add(element[this.key], slot);
   }
 
   /** The slot an upsert of `data` lands in, if `data` carries a known key. */
   private slotOf(data: unknown): number | undefined {
     if (!isJsonObject(data) || !Object.hasOwn(data, this.key)) return undefined;
-    return this.index.slotOf(data[this.key]);
+    return this.index?.slotOf(data[this.key]);
   }
 
   private compact(): void {
@@ -110,7 +112,7 @@ export class ArrayState implements ProjectionState {
     const kept: number[] = [];
     this.slots = [];
     this.holes = 0;
-    this.index.clear();
+    this.index = undefined;
     for (let slot = 0; slot < slots.length; slot++) {
       const element = slots[slot];
       if (element === undefined) continue;

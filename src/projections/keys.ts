@@ -33,16 +33,17 @@ function bounded(text: string): string {
  * built per lookup.
  */
 export class JsonKeyMap<V> {
+  // Each table is made on first use: most projections need one or none of them.
   /** Short string keys, the most common: a prototype-less object looks them up faster than a Map. */
-  private strings: Record<string, V> = Object.create(null) as Record<string, V>;
-  private readonly primitives = new Map<PrimitiveKey, V>();
+  private strings: Record<string, V> | undefined;
+  private primitives: Map<PrimitiveKey, V> | undefined;
   /** Long strings, exact numbers no double holds, objects and arrays: by identity text, long ones by digest. */
-  private readonly others = new Map<string, V>();
+  private others: Map<string, V> | undefined;
 
   get(key: unknown): V | undefined {
-    if (typeof key === 'string' && key.length < LONG_STRING) return this.strings[key];
+    if (typeof key === 'string' && key.length < LONG_STRING) return this.strings?.[key];
     const primitive = primitiveKey(key);
-    return primitive === OTHER ? this.others.get(bounded(identityOf(key))) : this.primitives.get(primitive);
+    return primitive === OTHER ? this.others?.get(bounded(identityOf(key))) : this.primitives?.get(primitive);
   }
 
   has(key: unknown): boolean {
@@ -51,34 +52,34 @@ export class JsonKeyMap<V> {
 
   set(key: unknown, value: V): void {
     if (typeof key === 'string' && key.length < LONG_STRING) {
-      this.strings[key] = value;
+      (this.strings ??= Object.create(null) as Record<string, V>)[key] = value;
       return;
     }
     const primitive = primitiveKey(key);
-    if (primitive === OTHER) this.others.set(bounded(identityOf(key)), value);
-    else this.primitives.set(primitive, value);
+    if (primitive === OTHER) (this.others ??= new Map()).set(bounded(identityOf(key)), value);
+    else (this.primitives ??= new Map()).set(primitive, value);
   }
 
   delete(key: unknown): void {
     if (typeof key === 'string' && key.length < LONG_STRING) {
-      delete this.strings[key];
+      if (this.strings) delete this.strings[key];
       return;
     }
     const primitive = primitiveKey(key);
-    if (primitive === OTHER) this.others.delete(bounded(identityOf(key)));
-    else this.primitives.delete(primitive);
+    if (primitive === OTHER) this.others?.delete(bounded(identityOf(key)));
+    else this.primitives?.delete(primitive);
   }
 
   /** Every value, in no particular order. */
   *values(): IterableIterator<V> {
     for (const key in this.strings) yield this.strings[key] as V;
-    yield* this.primitives.values();
-    yield* this.others.values();
+    if (this.primitives) yield* this.primitives.values();
+    if (this.others) yield* this.others.values();
   }
 
   clear(): void {
-    this.strings = Object.create(null) as Record<string, V>;
-    this.primitives.clear();
-    this.others.clear();
+    this.strings = undefined;
+    this.primitives = undefined;
+    this.others = undefined;
   }
 }
