@@ -11,6 +11,9 @@ const CARRIAGE_RETURN = 13;
  */
 export const BLOCK_BYTES = 64 * 1024;
 
+/** How much of a line over the cap is kept for its diagnostic and its reply: its head names the sender. */
+export const HEAD_CHARS = 4096;
+
 /**
  * Splits a byte stream into UTF-8 lines. Chunks may end anywhere, even inside a
  * multi-byte character: a newline byte never occurs inside a UTF-8 sequence, and the
@@ -33,7 +36,8 @@ export class LineSplitter {
   constructor(
     private readonly maxLineBytes: number,
     private readonly onLine: (text: string, lineNumber: number) => void,
-    private readonly onOversize: (lineNumber: number) => void,
+    /** Gets the number of a line over the cap, and its first HEAD_CHARS characters. */
+    private readonly onOversize: (lineNumber: number, head: string) => void,
     /** Gets each decoded block of complete lines before its lines: a check may run once per block, not per line. */
     private readonly onBlock: (text: string) => void = () => {},
   ) {}
@@ -57,8 +61,9 @@ export class LineSplitter {
       if (this.pendingBytes + newline - start > this.maxLineBytes + 1) {
         // Over the cap even without a '\r': dropped unjoined, since joining a line near the cap
         // with its last piece could pass the longest string V8 can hold.
+        const head = this.pendingHead();
         this.dropPending();
-        this.onOversize(++this.lineNumber);
+        this.onOversize(++this.lineNumber, head);
       } else {
         this.emitLines(this.takePending(chunk.subarray(start, newline)));
       }
@@ -101,6 +106,16 @@ export class LineSplitter {
     return text;
   }
 
+  /** The first HEAD_CHARS characters of the unfinished line. */
+  private pendingHead(): string {
+    let head = '';
+    for (const part of this.pending) {
+      head += part.slice(0, HEAD_CHARS - head.length);
+      if (head.length >= HEAD_CHARS) break;
+    }
+    return head;
+  }
+
   /** Forgets the unfinished line, and any character the decoder holds of it. */
   private dropPending(): void {
     this.pending = [];
@@ -122,7 +137,7 @@ export class LineSplitter {
       const line = text.slice(from, lineEnd);
       this.lineNumber++;
       if (mayBeOversize && line.length * 3 > this.maxLineBytes && Buffer.byteLength(line) > this.maxLineBytes) {
-        this.onOversize(this.lineNumber);
+        this.onOversize(this.lineNumber, line.slice(0, HEAD_CHARS));
       } else {
         this.onLine(line, this.lineNumber);
       }
@@ -137,9 +152,10 @@ export class LineSplitter {
     if (length === 0) return;
     // One byte of slack for a '\r' that the line's end will strip; emitLines checks exactly.
     if (this.pendingBytes + length > this.maxLineBytes + 1) {
+      const head = this.pendingBytes > 0 ? this.pendingHead() : chunk.toString('utf8', from, from + HEAD_CHARS);
       this.dropPending();
       this.skipping = true;
-      this.onOversize(++this.lineNumber);
+      this.onOversize(++this.lineNumber, head);
       return;
     }
     const piece = chunk.subarray(from);

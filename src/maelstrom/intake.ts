@@ -1,8 +1,10 @@
+import { ExactNumber } from '../json/exact-number.js';
 import { mayBeInexact, parseJson } from '../json/parse.js';
 import { isJsonObject, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { LineSplitter } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { envelopeSchema, isAnswerable, type Message } from './envelope.js';
+import { readHead } from './head.js';
 import { MAX_NESTING, PREVIEW_LENGTH } from './limits.js';
 import type { BodyFields, Route } from './route.js';
 import { describeIssues, issuesWithInput } from './validate.js';
@@ -49,23 +51,19 @@ export class Intake {
   private readonly splitter: LineSplitter;
   /** Checks what no route's schema accepted; in a cluster, that includes every reply from a peer. */
   private readonly envelopes = new HotSchema(envelopeSchema);
+  /** Each queued line, or the head of a line over the cap. */
   private lines: string[] = [];
   private numbers: number[] = [];
-  /** Per line: whether its block of text has a number a double may not hold. */
-  private inexact: boolean[] = [];
+  /** Per line: whether its block of text has a number a double may not hold, or that it is over the cap. */
+  private kinds: LineKind[] = [];
   private next = 0;
   private blockInexact = true;
 
   constructor(private readonly options: IntakeOptions) {
-    const { maxLineBytes, log } = options;
     this.splitter = new LineSplitter(
-      maxLineBytes,
-      (line, lineNumber) => {
-        this.lines.push(line);
-        this.numbers.push(lineNumber);
-        this.inexact.push(this.blockInexact);
-      },
-      (lineNumber) => log(`line ${lineNumber}: longer than --max-line-bytes (${maxLineBytes}); dropped`),
+      options.maxLineBytes,
+      (line, lineNumber) => this.queue(line, lineNumber, this.blockInexact ? LineKind.MayBeInexact : LineKind.Exact),
+      (lineNumber, head) => this.queue(head, lineNumber, LineKind.Oversize),
       (block) => (this.blockInexact = mayBeInexact(block)),
     );
   }
@@ -87,18 +85,40 @@ export class Intake {
   /** Takes the next queued line: what it asks, or undefined if it asks nothing (blank, or logged as unanswerable). */
   take(): Received | undefined {
     const index = this.next++;
-    const received = this.receive(
-      this.lines[index] as string,
-      this.numbers[index] as number,
-      this.inexact[index] as boolean,
-    );
+    const line = this.lines[index] as string;
+    const lineNumber = this.numbers[index] as number;
+    const kind = this.kinds[index] as LineKind;
     if (this.next === this.lines.length) {
       this.lines = [];
       this.numbers = [];
-      this.inexact = [];
+      this.kinds = [];
       this.next = 0;
     }
-    return received;
+    if (kind === LineKind.Oversize) return this.oversize(line, lineNumber);
+    return this.receive(line, lineNumber, kind === LineKind.MayBeInexact);
+  }
+
+  private queue(line: string, lineNumber: number, kind: LineKind): void {
+    this.lines.push(line);
+    this.numbers.push(lineNumber);
+    this.kinds.push(kind);
+  }
+
+  /**
+   * A line over the cap, dropped: answered with error 12 if its head names who sent it
+   * and the msg_id to answer (every sender writes those before the payload), else logged.
+   */
+  private oversize(head: string, lineNumber: number): Received | undefined {
+    const { maxLineBytes, log } = this.options;
+    const what = `longer than --max-line-bytes (${maxLineBytes})`;
+    const { src, dest, type, msgId } = readHead(head);
+    if (src === undefined || !isInteger(msgId)) {
+      log(`line ${lineNumber}: ${what}; dropped`);
+      return undefined;
+    }
+    log(`line ${lineNumber}: ${what}; dropped, and answered with error 12`);
+    const text = `the message is longer than --max-line-bytes allows (${maxLineBytes} bytes), and was dropped unread`;
+    return { kind: 'refused', src, dest, msgId, text: type === undefined ? text : `${type}: ${text}` };
   }
 
   /**
@@ -169,6 +189,19 @@ export class Intake {
     this.options.log(`line ${lineNumber}: ${what}: ${JSON.stringify(line.slice(0, PREVIEW_LENGTH))}`);
     return undefined;
   }
+}
+
+/** What a queued line is. */
+enum LineKind {
+  Exact,
+  MayBeInexact,
+  /** Over the cap: only its head is kept. */
+  Oversize,
+}
+
+/** A msg_id this node can echo: an integer, a big one included. */
+function isInteger(value: unknown): boolean {
+  return Number.isSafeInteger(value) || (value instanceof ExactNumber && value.isInteger);
 }
 
 /** An empty line, or one of white space only; a message line starts with "{" and needs no further look. */

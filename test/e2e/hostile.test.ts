@@ -974,14 +974,21 @@ describe('a line over --max-line-bytes', () => {
       ['--max-line-bytes', String(limit)],
     );
     expect(result.code).toBe(0);
+    // The head of each long line names its sender and msg_id, so it gets its one reply.
+    const tooLong = `list: the message is longer than --max-line-bytes allows (${limit} bytes), and was dropped unread`;
     expect(
       result.stdout.map((raw) => (JSON.parse(raw) as { body: { type: string; in_reply_to: number } }).body),
     ).toEqual([
       { type: 'list_ok', in_reply_to: 1, projections: [] },
+      { type: 'error', in_reply_to: 2, code: 12, text: tooLong },
+      { type: 'error', in_reply_to: 3, code: 12, text: tooLong },
+      { type: 'error', in_reply_to: 4, code: 12, text: tooLong },
       { type: 'list_ok', in_reply_to: 5, projections: [] },
     ]);
     expect(result.stderr).toBe(
-      [2, 3, 4].map((line) => `line ${line}: longer than --max-line-bytes (${limit}); dropped\n`).join(''),
+      [2, 3, 4]
+        .map((line) => `line ${line}: longer than --max-line-bytes (${limit}); dropped, and answered with error 12\n`)
+        .join(''),
     );
   });
 });

@@ -20,3 +20,23 @@ describe('blank lines', () => {
     expect(parse).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('the head of a line over the cap', () => {
+  it('names its sender and msg_id only where they stand at their own level', async () => {
+    const { readHead } = await import('../../src/maelstrom/head.js');
+    expect(readHead('{"src":"c1","dest":"n1","body":{"type":"rebuild","msg_id":7,"events":[{"msg_id":9')).toEqual({
+      src: 'c1',
+      dest: 'n1',
+      type: 'rebuild',
+      msgId: 7,
+    });
+    // A msg_id inside the payload, or cut off by the end of the head, is not the message's.
+    expect(readHead('{"src":"c1","body":{"type":"rebuild","events":[{"msg_id":9}],"msg_id":1').msgId).toBeUndefined();
+    expect(readHead('{"src":"c1","body":{"msg_id":12').msgId).toBeUndefined();
+    expect(readHead('{"x":{"src":"c9"},"src":"c1"').src).toBeUndefined();
+    expect(readHead('[{"src":"c1"}]')).toEqual({});
+    const big = readHead('{"src":"c\\u0031","body":{"msg_id":9007199254740993,"type":"x"');
+    expect(big.src).toBe('c1');
+    expect((big.msgId as { text: string }).text).toBe('9007199254740993');
+  });
+});
