@@ -1,7 +1,6 @@
 import { constants } from 'node:buffer';
-import { getHeapStatistics } from 'node:v8';
 import { DEFAULT_MAX_LINE_BYTES } from './maelstrom/limits.js';
-import { defaultMaxMemoryMb } from './messages/memory.js';
+import { defaultMaxMemoryMb, largestMaxMemoryMb } from './messages/memory.js';
 
 /**
  * The longest line the node can take. A line is decoded into one string, which while it
@@ -13,8 +12,8 @@ export const MAX_LINE_BYTES = constants.MAX_STRING_LENGTH - 1;
 /** The longest delay a Node.js timer takes: a longer one fires after 1 ms instead. */
 export const MAX_RPC_TIMEOUT_MS = 2 ** 31 - 1;
 export const DEFAULT_RPC_TIMEOUT_MS = 1000;
-/** V8's heap limit in MiB: data past it would end the process, not be refused. */
-const MAX_MEMORY_MB = Math.floor(getHeapStatistics().heap_size_limit / (1024 * 1024));
+/** Nine tenths of V8's old space in MiB: data past it would end the process, not be refused. */
+const MAX_MEMORY_MB = largestMaxMemoryMb();
 /** Only a 32-bit Node.js, whose strings are at most 2^28 - 16 units, holds less than the usual default. */
 const DEFAULT_LINE_BYTES = Math.min(DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES);
 
@@ -85,7 +84,7 @@ const NUMBER_FLAGS: readonly NumberFlag[] = [
     setting: 'maxMemoryMb',
     fallback: defaultMaxMemoryMb(),
     max: MAX_MEMORY_MB,
-    maxReason: "V8's heap limit (node --max-old-space-size raises it)",
+    maxReason: "nine tenths of V8's old space (node --max-old-space-size raises it)",
   },
 ];
 

@@ -4,6 +4,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { parseCommandLine, USAGE } from './cli.js';
 import { serveProjections } from './serve.js';
 import { Node } from './maelstrom/node.js';
+import { MemoryGuard } from './messages/memory.js';
 import { Diagnostics } from './maelstrom/diagnostics.js';
 import { FileOutput } from './maelstrom/output.js';
 
@@ -52,11 +53,13 @@ export async function main(args: readonly string[]): Promise<number> {
   // A bug must cost one request, never the node and its read models.
   process.on('uncaughtException', (error) => log(`projection-node: internal error: ${error.stack ?? error.message}`));
 
+  const memory = new MemoryGuard(command.settings.maxMemoryMb * 1024 * 1024);
   const node = new Node({
     input: standardInput(),
     output,
     log,
     maxLineBytes: command.settings.maxLineBytes,
+    canParse: (size) => memory.canParse(size),
   });
   const { dataDir } = command.settings;
   if (dataDir !== undefined) {
@@ -70,7 +73,7 @@ export async function main(args: readonly string[]): Promise<number> {
   }
   const journal = serveProjections(node, {
     rpcTimeoutMs: command.settings.rpcTimeoutMs,
-    maxMemoryBytes: command.settings.maxMemoryMb * 1024 * 1024,
+    memory,
     ...(dataDir === undefined
       ? {}
       : {
@@ -103,10 +106,12 @@ export async function main(args: readonly string[]): Promise<number> {
       process.exit(0);
     });
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  // A closed terminal or a supervisor's reload: the same orderly stop, never a cut-off reply.
-  process.on('SIGHUP', stop);
+  // SIGHUP, a closed terminal or a supervisor's reload: the same orderly stop, never a cut-off reply.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    // In place of the ones bin/projection-node sets while it loads the node.
+    process.removeAllListeners(signal);
+    process.on(signal, stop);
+  }
 
   await node.run();
   closeJournal();

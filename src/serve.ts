@@ -10,8 +10,8 @@ import { StateJsonCache } from './state-json/state-json.js';
 
 export interface ServeSettings {
   readonly rpcTimeoutMs: number;
-  /** Memory for data past which writes wait (error 11); by default --max-memory-mb's. */
-  readonly maxMemoryBytes?: number;
+  /** What lets writes wait (error 11) while memory is short; by default one at --max-memory-mb's default. */
+  readonly memory?: MemoryGuard;
   /** The longest JSON a state may have, in characters; MAX_STATE_JSON unless a test sets less. */
   readonly maxStateJson?: number;
   /** Keeps the projections durable in a data directory (see Journal). */
@@ -31,7 +31,7 @@ export function serveProjections(node: Node, settings: ServeSettings): Journal |
     store,
     json,
     room: new StateRoom(settings.maxStateJson),
-    memory: new MemoryGuard(settings.maxMemoryBytes ?? defaultMaxMemoryMb() * 1024 * 1024),
+    memory: settings.memory ?? new MemoryGuard(defaultMaxMemoryMb() * 1024 * 1024),
     ...(journal ? { journal } : {}),
   };
   const serveHere = (message: MessageType, request: Request) => {

@@ -134,8 +134,14 @@ export class LineSplitter {
       const newline = text.indexOf('\n', from);
       const end = newline < 0 ? text.length : newline;
       const lineEnd = end > from && text.charCodeAt(end - 1) === CARRIAGE_RETURN ? end - 1 : end;
-      const line = text.slice(from, lineEnd);
       this.lineNumber++;
+      // An empty line asks nothing: it costs its count, not a string and a callback.
+      if (lineEnd === from) {
+        if (newline < 0) return;
+        from = newline + 1;
+        continue;
+      }
+      const line = text.slice(from, lineEnd);
       if (mayBeOversize && line.length * 3 > this.maxLineBytes && Buffer.byteLength(line) > this.maxLineBytes) {
         this.onOversize(this.lineNumber, line.slice(0, HEAD_CHARS));
       } else {

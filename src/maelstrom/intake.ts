@@ -1,9 +1,10 @@
 import { ExactNumber } from '../json/exact-number.js';
 import { mayBeInexact, parseJson } from '../json/parse.js';
 import { isJsonObject, nestsDeeperThan, type JsonObject } from '../json/value.js';
-import { LineSplitter } from '../lines/line-splitter.js';
+import { HEAD_CHARS, LineSplitter } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { envelopeSchema, isAnswerable, type Message } from './envelope.js';
+import { ErrorCode } from './errors.js';
 import { readHead } from './head.js';
 import { MAX_NESTING, PREVIEW_LENGTH } from './limits.js';
 import type { BodyFields, Route } from './route.js';
@@ -22,13 +23,14 @@ export type Received =
     }
   /** A reply to an RPC of this node's. */
   | { readonly kind: 'reply'; readonly message: Message; readonly lineNumber: number }
-  /** Error 12 to `src`, for a message that can be answered but not served. */
+  /** An error to `src` (code 12 unless said), for a message that can be answered but not served. */
   | {
       readonly kind: 'refused';
       readonly src: string;
       readonly dest: unknown;
       readonly msgId: unknown;
       readonly text: string;
+      readonly code?: ErrorCode;
     };
 
 export interface IntakeOptions {
@@ -39,7 +41,12 @@ export interface IntakeOptions {
   readonly routeOf: (type: string) => Route | undefined;
   /** Whether `src` is another node of the cluster: a peer's forward nests one level deeper. */
   readonly isPeer: (src: string) => boolean;
+  /** Whether a line of this many characters may be parsed now; asked of large lines only. */
+  readonly canParse?: (size: number) => boolean;
 }
+
+/** Lines at least this long are parsed only if there is memory for what they become. */
+const LARGE_LINE = 1024 * 1024;
 
 /**
  * Input bytes to what they ask of the node: splits lines (size cap), parses them
@@ -95,6 +102,8 @@ export class Intake {
       this.next = 0;
     }
     if (kind === LineKind.Oversize) return this.oversize(line, lineNumber);
+    if (line.length >= LARGE_LINE && this.options.canParse?.(line.length) === false)
+      return this.tooLargeNow(line, lineNumber);
     return this.receive(line, lineNumber, kind === LineKind.MayBeInexact);
   }
 
@@ -119,6 +128,26 @@ export class Intake {
     log(`line ${lineNumber}: ${what}; dropped, and answered with error 12`);
     const text = `the message is longer than --max-line-bytes allows (${maxLineBytes} bytes), and was dropped unread`;
     return { kind: 'refused', src, dest, msgId, text: type === undefined ? text : `${type}: ${text}` };
+  }
+
+  /** A large line that memory has no room for now: error 11 by its head, if the head names whom to answer. */
+  private tooLargeNow(line: string, lineNumber: number): Received | undefined {
+    const { src, dest, type, msgId } = readHead(line.slice(0, HEAD_CHARS));
+    const what = `a message of ${Math.ceil(line.length / 2 ** 20)} MiB, for which memory has no room now`;
+    if (src === undefined || !isInteger(msgId)) {
+      this.options.log(`line ${lineNumber}: ${what}; dropped`);
+      return undefined;
+    }
+    this.options.log(`line ${lineNumber}: ${what}; dropped, and answered with error 11`);
+    const text = `${what}, was dropped unread; try again later`;
+    return {
+      kind: 'refused',
+      src,
+      dest,
+      msgId,
+      text: type === undefined ? text : `${type}: ${text}`,
+      code: ErrorCode.temporarilyUnavailable,
+    };
   }
 
   /**

@@ -22,6 +22,8 @@ export interface NodeOptions {
   readonly log: (line: string) => void;
   /** Longest accepted input line in bytes; longer lines are dropped as they stream in. */
   readonly maxLineBytes?: number;
+  /** Whether a large line may be parsed now; one that may not is refused with error 11. */
+  readonly canParse?: (size: number) => boolean;
 }
 
 export interface HandleOptions {
@@ -29,9 +31,13 @@ export interface HandleOptions {
   readonly peersOnly?: boolean;
 }
 
+/** Node ids are short names (n1, n2, …); a bound keeps every lookup of them cheap. */
+const MAX_NODE_ID_LENGTH = 1024;
+const nodeId = z.string().max(MAX_NODE_ID_LENGTH, { error: `must be at most ${MAX_NODE_ID_LENGTH} characters` });
+
 const initSchema = z.object({
-  node_id: z.string().min(1, { error: 'must not be empty' }),
-  node_ids: listOf(z.string()),
+  node_id: nodeId.min(1, { error: 'must not be empty' }),
+  node_ids: listOf(nodeId),
 });
 
 /**
@@ -104,6 +110,7 @@ export class Node {
       log: this.options.log,
       routeOf: (type) => this.routes.get(type),
       isPeer: (src) => this.isPeer(src),
+      ...(this.options.canParse ? { canParse: this.options.canParse } : {}),
     });
     try {
       for await (const chunk of this.options.input) {
@@ -182,7 +189,8 @@ export class Node {
       }
       case 'refused': {
         const from = this.id ?? (typeof received.dest === 'string' ? received.dest : '');
-        this.write(from, received.src, errorBody(ErrorCode.malformedRequest, received.text), received.msgId, undefined);
+        const code = received.code ?? ErrorCode.malformedRequest;
+        this.write(from, received.src, errorBody(code, received.text), received.msgId, undefined);
       }
     }
   }

@@ -10,8 +10,17 @@ const YOUNG_GENERATION_BYTES = 48 * 1024 * 1024;
  * young generation), leaving the rest for reads and for parsing requests.
  */
 export function defaultMaxMemoryMb(): number {
-  const oldSpace = Math.max(getHeapStatistics().heap_size_limit - YOUNG_GENERATION_BYTES, 0);
-  return Math.max(1, Math.floor((oldSpace * 0.75) / (1024 * 1024)));
+  return Math.max(1, Math.floor((oldSpace() * 0.75) / (1024 * 1024)));
+}
+
+/** The largest --max-memory-mb that still leaves a tenth of the old space for reads and parsing. */
+export function largestMaxMemoryMb(): number {
+  return Math.max(1, Math.floor((oldSpace() * 0.9) / (1024 * 1024)));
+}
+
+/** V8's old space: its heap limit less the young generation. */
+function oldSpace(): number {
+  return Math.max(getHeapStatistics().heap_size_limit - YOUNG_GENERATION_BYTES, 0);
 }
 
 /** Memory in use for data: V8's heap and the buffers outside it (cached state JSON). */
@@ -20,8 +29,12 @@ function memoryInUse(): number {
   return heap + external;
 }
 
-/** A write costs at most about this much memory beyond a few times its size; a new projection ~2 KiB. */
-const WRITE_OVERHEAD_BYTES = 4096;
+/** A write costs about this much memory besides its values: a new projection about 300 bytes. */
+const WRITE_OVERHEAD_BYTES = 1024;
+/** Bytes of memory a write may make per character of its request: its values, copied for the state and its start. */
+const WRITE_GROWTH = 8;
+/** Bytes of memory parsing a line may take per character: the text and the values it becomes. */
+const PARSE_GROWTH = 6;
 /** Memory is measured again at least this often, in bytes of estimated growth. */
 const MIN_BUDGET_BYTES = 64 * 1024;
 /** A full collection is forced at most this often while memory is over the limit. */
@@ -53,29 +66,45 @@ export class MemoryGuard {
     private readonly maxBytes: number,
     private readonly measure: () => number = memoryInUse,
     private readonly gc: () => void = collectGarbage,
+    private readonly oldSpaceBytes: number = oldSpace(),
   ) {}
 
   /** Throws error 11 if a `type` write of a request of `size` characters must wait. */
   admit(type: string, size: number): void {
-    this.budget -= size * 4 + WRITE_OVERHEAD_BYTES;
-    if (this.budget <= 0 || this.full) this.check();
+    const growth = size * WRITE_GROWTH + WRITE_OVERHEAD_BYTES;
+    this.budget -= growth;
+    // A large write is measured against the limit by itself: one request may grow memory at once.
+    if (this.budget <= 0 || this.full || growth > MIN_BUDGET_BYTES) this.check(growth);
     if (this.full) {
       throw new RpcError(
         ErrorCode.temporarilyUnavailable,
-        `${type}: the node holds as much data as --max-memory-mb allows (${Math.round(this.maxBytes / 2 ** 20)} MiB); delete projections or try again later`,
+        `${type}: no room under --max-memory-mb (${Math.round(this.maxBytes / 2 ** 20)} MiB) for this write; delete projections or try again later`,
       );
     }
   }
 
-  private check(): void {
+  /**
+   * Whether a line of `size` characters may be parsed now: its values must fit in the
+   * old space with what is there. Only a large line is asked about.
+   */
+  canParse(size: number): boolean {
+    return this.measured(size * PARSE_GROWTH) + size * PARSE_GROWTH <= this.oldSpaceBytes * 0.9;
+  }
+
+  private check(growth: number): void {
+    const used = this.measured(growth);
+    this.full = used + growth > this.maxBytes;
+    this.budget = Math.max(MIN_BUDGET_BYTES, (this.maxBytes - used) / 4);
+  }
+
+  /** Memory in use, collected first if `growth` more would pass the limit: what is there may be garbage. */
+  private measured(growth: number): number {
     let used = this.measure();
-    if (used > this.maxBytes && Date.now() - this.lastGc >= GC_INTERVAL_MS) {
-      // What is over the limit may be garbage not yet collected.
+    if (used + growth > this.maxBytes && Date.now() - this.lastGc >= GC_INTERVAL_MS) {
       this.gc();
       this.lastGc = Date.now();
       used = this.measure();
     }
-    this.full = used > this.maxBytes;
-    this.budget = Math.max(MIN_BUDGET_BYTES, (this.maxBytes - used) / 4);
+    return used;
   }
 }

@@ -50,9 +50,12 @@ describe('command line', () => {
   it('takes a value after "="', async () => {
     const request = JSON.stringify({ src: 'c1', dest: 'n1', body: { type: 'list', msg_id: 1 } });
     const { stdout, stderr, code } = await runNode(`${request}\n`, [`--max-line-bytes=${request.length - 1}`]);
+    const limit = request.length - 1;
     expect({ stdout, stderr, code }).toEqual({
-      stdout: [],
-      stderr: `line 1: longer than --max-line-bytes (${request.length - 1}); dropped\n`,
+      stdout: [
+        `{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"list: the message is longer than --max-line-bytes allows (${limit} bytes), and was dropped unread"}}`,
+      ],
+      stderr: `line 1: longer than --max-line-bytes (${limit}); dropped, and answered with error 12\n`,
       code: 0,
     });
   });

@@ -408,15 +408,18 @@ describe('input', () => {
     expect(out.map((line) => /"echo":(.*)\}\}$/.exec(line)?.[1])).toEqual(['1.5', '123456789012345678901', '[2]']);
   });
 
-  it('drops a line over maxLineBytes, naming its line number, and answers the next one', async () => {
+  it('drops a line over maxLineBytes, answering it by its head and naming its line number, and answers the next one', async () => {
     const harness = start(withEcho, 100);
     harness.send(
       `{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":1,"echo":"${'x'.repeat(200)}"}}`,
       '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":2}}',
     );
     const out = await harness.finish();
-    expect(out).toEqual(['{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":2}}']);
-    expect(harness.logs).toEqual(['line 1: longer than --max-line-bytes (100); dropped']);
+    expect(out).toEqual([
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"echo: the message is longer than --max-line-bytes allows (100 bytes), and was dropped unread"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":2}}',
+    ]);
+    expect(harness.logs).toEqual(['line 1: longer than --max-line-bytes (100); dropped, and answered with error 12']);
   });
 
   it('strips a UTF-8 byte order mark and a CR before the newline', async () => {

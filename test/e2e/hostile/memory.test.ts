@@ -25,7 +25,7 @@ describe('a flood of creates on a small heap', () => {
     const refused = replies.filter(({ code }) => code === 11);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]?.text).toMatch(
-      /^create: the node holds as much data as --max-memory-mb allows \(\d+ MiB\); delete projections or try again later$/,
+      /^create: no room under --max-memory-mb \(\d+ MiB\) for this write; delete projections or try again later$/,
     );
     // Every create is either done or refused with 11; once refused, the projection does not exist.
     expect(replies.slice(0, creates).every(({ type, code }) => type === 'projection_created' || code === 11)).toBe(
@@ -51,5 +51,29 @@ describe('a flood of creates on a small heap', () => {
     // Each is done or refused; a collection may free room for a few more after the first refusal.
     expect(replies.every(({ type, code }) => type === 'projection_created' || code === 11)).toBe(true);
     expect(replies.findIndex(({ code }) => code === 11)).toBeGreaterThan(0);
+  });
+
+  it('refuses a single large write, or a line too large to read, before it can exhaust a small heap', async () => {
+    const elements = Array.from({ length: 300_000 }, (_, id) => `{"id":${id},"v":"z"}`).join(',');
+    const events = Array.from(
+      { length: 250_000 },
+      (_, i) => `{"event_type":"E","event_data":{"id":${i % 1000},"n":${i}}}`,
+    );
+    const result = await runNode(
+      [
+        message(`{"type":"create","msg_id":1,"name":"c","initial_state":[${elements}]}`),
+        message(`{"type":"rebuild","msg_id":2,"projection":"r","events":[${events.join(',')}]}`),
+        message('{"type":"list","msg_id":3}'),
+      ].join('\n') + '\n',
+      [],
+      ['--max-old-space-size=64'],
+    );
+    expect(result.signal, result.stderr.slice(-2000)).toBeNull();
+    const replies = bodies(result.stdout);
+    expect(replies.map(({ code, type }) => code ?? type)).toEqual([11, 11, 'list_ok']);
+    expect(replies[1]?.text).toMatch(
+      /^rebuild: a message of \d+ MiB, for which memory has no room now, was dropped unread; try again later$/,
+    );
+    expect(replies[2]).toEqual({ type: 'list_ok', in_reply_to: 3, projections: [] });
   });
 });

@@ -96,3 +96,27 @@ describe('forward', () => {
     expect(bodies(result.stdout)[1]).toEqual({ type: 'list_ok', in_reply_to: 2, projections: [] });
   });
 });
+
+describe('node ids', () => {
+  it('are at most 1024 characters, so no lookup of them hashes by length alone', async () => {
+    const long = 'n'.repeat(16_400);
+    const result = await runNode(
+      [
+        line('c0', { type: 'init', msg_id: 1, node_id: long, node_ids: [long] }),
+        line('c0', {
+          type: 'init',
+          msg_id: 2,
+          node_id: 'n1',
+          node_ids: ['n1', ...Array.from({ length: 3 }, (_, i) => `${long}${i}`)],
+        }),
+        line('c0', { type: 'init', msg_id: 3, node_id: 'n1', node_ids: ['n1'] }),
+      ].join('\n') + '\n',
+    );
+    expect(bodies(result.stdout).map(({ code, text, type }) => code ?? type)).toEqual([12, 12, 'init_ok']);
+    expect(bodies(result.stdout).map(({ text }) => text)).toEqual([
+      'init: node_id must be at most 1024 characters; node_ids[0] must be at most 1024 characters',
+      'init: node_ids[1] must be at most 1024 characters',
+      undefined,
+    ]);
+  });
+});
