@@ -63,7 +63,7 @@ class BenchError extends Error {}
 
 const PROJECT: Command = { name: 'project', file: join(ROOT, 'bin', 'projection-node'), args: [], replies: true };
 const NAIVE: Command = { name: 'naive', file: process.execPath, args: [join(ROOT, 'bench/baselines/naive.mjs')], replies: true };
-const FLOOR: Command = { name: 'floor', file: process.execPath, args: [join(ROOT, 'bench/baselines/floor.mjs')], replies: true };
+const FLOOR: Command = { name: 'floor', file: process.execPath, args: [join(ROOT, 'bench/baselines/floor.cjs')], replies: true };
 const NODE_E0: Command = { name: 'node -e 0', file: process.execPath, args: ['-e', '0'], replies: false };
 const COLUMNS = [PROJECT, NAIVE, FLOOR, NODE_E0];
 
