@@ -1,9 +1,10 @@
 // Deterministic workload generators for `npm run bench`. Each writes one JSON
 // envelope per line; files are cached in bench/.work and regenerated only when
-// the generator source or the scale changes, or the file was truncated.
+// this module or the scale changes, or the file was truncated.
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Full-size parameters; `--quick` multiplies the counts by a scale factor. */
 export const SIZES = {
@@ -113,9 +114,9 @@ export function prepareWorkload(name: WorkloadName, scale: number, dir: string):
   const generate: Generator = GENERATORS[name];
   const path = join(dir, scale === 1 ? `${name}.jsonl` : `${name}.x${scale}.jsonl`);
   const metaPath = `${path}.meta.json`;
-  // Hash the generator's own source so editing a generator invalidates its cache.
+  // Hash this module's source, so editing a generator or a helper it calls invalidates the cache.
   const key = createHash('sha256')
-    .update(`${generate.toString()}\n${JSON.stringify(SIZES)}\n${scale}`)
+    .update(`${readFileSync(fileURLToPath(import.meta.url), 'utf8')}\n${name}\n${scale}`)
     .digest('hex');
 
   if (existsSync(path) && existsSync(metaPath)) {

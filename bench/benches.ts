@@ -1,0 +1,52 @@
+// What `npm run bench` measures: each workload's commands and targets.
+import { join } from 'node:path';
+import { type Bench, type Command, ROOT } from './harness.js';
+import { peakRss, ratio, wallTime } from './targets.js';
+
+const MiB = 2 ** 20;
+
+const baseline = (name: string, file: string): Command => ({ name, script: join(ROOT, 'bench', 'baselines', file), args: [], replies: true });
+const PROJECT: Command = { name: 'project', script: join(ROOT, 'bin', 'projection-node'), args: [], replies: true };
+const NAIVE = baseline('naive', 'naive.mjs');
+const FLOOR = baseline('floor', 'floor.cjs');
+const PARSE_ONLY = baseline('parse-only', 'parse-only.cjs');
+const NODE_E0: Command = { name: 'node -e 0', args: ['-e', '0'], replies: false };
+
+export const BENCHES: Bench[] = [
+  {
+    name: 'small',
+    workload: 'small',
+    commands: [PROJECT, NAIVE, FLOOR],
+    same: [['naive', 'project']],
+    targets: [ratio(wallTime('project'), wallTime('floor'), 1.3)],
+  },
+  {
+    name: 'growth',
+    workload: 'growth',
+    commands: [PROJECT, NAIVE, FLOOR],
+    same: [['naive', 'project']],
+    targets: [ratio(wallTime('project'), wallTime('naive'), 0.2)],
+  },
+  {
+    name: 'rebuild',
+    workload: 'rebuild',
+    commands: [PROJECT, NAIVE, FLOOR],
+    same: [['naive', 'project']],
+    targets: [ratio(wallTime('project'), wallTime('naive'), 0.1)],
+  },
+  {
+    // The naive is quadratic here, so only the project runs, against the cost of parsing the line.
+    name: 'rebuild-1m',
+    workload: 'rebuild-1m',
+    commands: [PROJECT, PARSE_ONLY],
+    targets: [ratio(wallTime('project'), wallTime('parse-only'), 1.5), peakRss('project', 250 * MiB)],
+  },
+  {
+    name: 'startup',
+    workload: 'startup',
+    commands: [PROJECT, NAIVE, FLOOR, NODE_E0],
+    same: [['naive', 'project']],
+    roundsFactor: 10,
+    targets: [ratio(wallTime('project'), wallTime('node -e 0'), 1.5)],
+  },
+];

@@ -1,0 +1,179 @@
+// Running commands: each round runs every command of a workload once, in an
+// order rotated from round to round; then the replies are checked.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchError, compareOutputs, countLines } from './lines.js';
+import { type BenchResult, fmtMiB, fmtMs, type Run, type Target } from './targets.js';
+import { prepareWorkload, type WorkloadFile, type WorkloadName } from './workloads.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// GNU time reports the child's peak RSS; without it RSS is not reported.
+const TIME = '/usr/bin/time';
+export const HAS_TIME = existsSync(TIME);
+
+export interface Command {
+  /** Its column in the tables, unique within a workload. */
+  name: string;
+  /** A Node script, run as `node [flags] script ...args`; without one, `node ...args`. */
+  script?: string;
+  args: readonly string[];
+  /** Whether it writes one line per request (not so `node -e 0`). */
+  replies: boolean;
+}
+
+export interface Bench {
+  /** The workload's name in the tables and for --only. */
+  name: string;
+  /** The input every command reads. */
+  workload: WorkloadName;
+  commands: Command[];
+  targets: Target[];
+  /** Runs this many times more rounds than asked: short runs need more samples to beat noise. */
+  roundsFactor?: number;
+  /** Pairs [expected, actual] of commands whose replies must be equal as JSON, line by line. */
+  same?: [string, string][];
+}
+
+export interface BenchContext {
+  workDir: string;
+  outDir: string;
+  /** The size factor of the inputs: 1, or --quick's. */
+  scale: number;
+  rounds: number;
+  /** A smoke run: roundsFactor is ignored, since its timings mean nothing anyway. */
+  quick: boolean;
+  log: (line: string) => void;
+}
+
+interface Outcome {
+  run: Run;
+  /** Why the command failed (non-zero exit, a signal), if it did. */
+  failure?: string;
+}
+
+function slug(name: string): string {
+  return name.replace(/[^a-z0-9]+/gi, '_');
+}
+
+function tail(path: string, chars = 2000): string {
+  if (!existsSync(path)) return '';
+  const text = readFileSync(path, 'utf8');
+  return text.length > chars ? `…${text.slice(-chars)}` : text;
+}
+
+/** The command line of `cmd`. */
+function commandLine(cmd: Command): string[] {
+  return [process.execPath, ...(cmd.script === undefined ? [] : [cmd.script]), ...cmd.args];
+}
+
+function spawnAndWait(argv: readonly string[], stdio: number[]): Promise<{ status: number | string; ms: number }> {
+  const start = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, stdio });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ status: code ?? signal ?? 'unknown', ms: Number(process.hrtime.bigint() - start) / 1e6 }));
+  });
+}
+
+/** Runs `argv` once with stdin from `input` and stdout to `output`; the wall time covers spawn to exit. */
+async function runProcess(argv: readonly string[], input: string, output: string): Promise<Outcome> {
+  const errPath = `${output}.err`;
+  const rssPath = `${output}.rss`;
+  const timed = HAS_TIME ? [TIME, '-f', '%M', '-o', rssPath, ...argv] : argv;
+  const stdio = [openSync(input, 'r'), openSync(output, 'w'), openSync(errPath, 'w')];
+  let result: { status: number | string; ms: number };
+  try {
+    result = await spawnAndWait(timed, stdio);
+  } finally {
+    for (const fd of stdio) closeSync(fd);
+  }
+  // GNU time may prefix a status line ("Command exited with non-zero status"); the last line is %M.
+  const rss = HAS_TIME && existsSync(rssPath) ? Number(readFileSync(rssPath, 'utf8').trim().split('\n').at(-1)) : NaN;
+  const run: Run = { ms: result.ms, rssKiB: Number.isFinite(rss) ? rss : undefined };
+  if (result.status === 0) return { run };
+  return { run, failure: `exited with ${result.status}; stderr (${relative(ROOT, errPath)}):\n${tail(errPath)}` };
+}
+
+function describeRun(cmd: Command, run: Run): string {
+  const rss = run.rssKiB === undefined ? '' : ` (${fmtMiB(run.rssKiB * 1024)})`;
+  return `${cmd.name} ${fmtMs(run.ms)}${rss}`;
+}
+
+/** The commands in the order the round after `previous` rounds runs them: rotated, so that none always runs first. */
+function roundOrder<T>(commands: readonly T[], previous: number): T[] {
+  const shift = previous % commands.length;
+  return [...commands.slice(shift), ...commands.slice(0, shift)];
+}
+
+/** One bench's inputs, outputs and figures as its rounds fill them in. */
+interface Session {
+  bench: Bench;
+  ctx: BenchContext;
+  file: WorkloadFile;
+  rounds: number;
+  runs: Map<string, Run[]>;
+
+  /** The output file of the command with this name. */
+  out(name: string): string;
+}
+
+function session(bench: Bench, ctx: BenchContext): Session {
+  return {
+    bench,
+    ctx,
+    file: prepareWorkload(bench.workload, ctx.scale, ctx.workDir),
+    rounds: ctx.quick ? ctx.rounds : ctx.rounds * (bench.roundsFactor ?? 1),
+    runs: new Map(bench.commands.map((c) => [c.name, []])),
+    out: (name) => join(ctx.outDir, `${bench.name}.${slug(name)}.out`),
+  };
+}
+
+/** Times every command once per round. */
+async function runRounds(s: Session): Promise<void> {
+  for (let round = 1; round <= s.rounds; round++) {
+    const progress: string[] = [];
+    try {
+      for (const cmd of roundOrder(s.bench.commands, round - 1)) {
+        const outcome = await runProcess(commandLine(cmd), s.file.path, s.out(cmd.name));
+        s.runs.get(cmd.name)!.push(outcome.run);
+        progress.push(describeRun(cmd, outcome.run));
+        if (outcome.failure !== undefined) throw new BenchError(`${cmd.name} ${outcome.failure}`);
+      }
+    } finally {
+      s.ctx.log(`  ${s.bench.name} round ${round}/${s.rounds}: ${progress.join(', ')}`);
+    }
+  }
+}
+
+/** One reply per request from each command, and equal replies where the bench says so. */
+function checkReplies(s: Session): void {
+  for (const cmd of s.bench.commands.filter((c) => c.replies)) {
+    const lines = countLines(s.out(cmd.name));
+    const expected = s.file.lines;
+    if (lines !== expected) throw new BenchError(`${cmd.name} wrote ${lines} lines for ${expected} requests (${relative(ROOT, s.out(cmd.name))})`);
+  }
+  for (const [expected, actual] of s.bench.same ?? []) {
+    compareOutputs({ name: expected, path: s.out(expected) }, { name: actual, path: s.out(actual) });
+    s.ctx.log(`  ${s.bench.name}: ${actual} replies match ${expected} (${s.file.lines} lines)`);
+  }
+}
+
+/** Runs the bench's rounds and checks; a failure is recorded in the result, not thrown. */
+export async function runBench(bench: Bench, context: BenchContext): Promise<{ file: WorkloadFile; result: BenchResult }> {
+  const s = session(bench, context);
+  const result = (extra: Partial<BenchResult> = {}) => ({
+    file: s.file,
+    result: { rounds: s.rounds, scale: s.ctx.scale, runs: s.runs, ...extra },
+  });
+  s.ctx.log(`${bench.name}: ${s.file.lines} requests, ${(s.file.bytes / 1e6).toFixed(1)} MB input`);
+  try {
+    await runRounds(s);
+    checkReplies(s);
+  } catch (error) {
+    if (!(error instanceof BenchError)) throw error;
+    return result({ failure: error.message });
+  }
+  return result();
+}

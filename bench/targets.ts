@@ -1,0 +1,161 @@
+// Targets and how a run is judged against them. A ratio target is judged on the
+// median of its per-round ratios, and only in a run whose denominator was steady:
+// if the denominator's rounds spread by 10% or more of their median, the machine
+// was too busy to tell and the status is `unsteady`, neither met nor missed.
+/** One timed execution of one command. */
+export interface Run {
+  /** Wall time from spawn to exit. */
+  ms: number;
+  /** Peak RSS, from /usr/bin/time. */
+  rssKiB?: number;
+}
+
+/** What one workload's rounds produced, for the targets to judge. */
+export interface BenchResult {
+  rounds: number;
+  /** The size factor of the inputs (1, or --quick's). */
+  scale: number;
+  /** Each command's runs, in round order. */
+  runs: ReadonlyMap<string, readonly Run[]>;
+  /** A failed check or command: every target is missed and the bench exits non-zero. */
+  failure?: string;
+}
+
+export type Status = 'met' | 'missed' | 'unsteady' | 'skipped';
+
+export interface Verdict {
+  project: string;
+  denominator: string;
+  ratio: string;
+  denominatorSpread: string;
+  status: Status;
+  note: string;
+}
+
+export interface Target {
+  /** The table's workload column, when it is not the bench's own name. */
+  workload?: string;
+  describe: string;
+  judge(result: BenchResult): Verdict;
+}
+
+/** A denominator whose rounds spread this much (relative to their median) or more is unsteady. */
+export const STEADY_SPREAD = 0.1;
+/** Fewer rounds than this say nothing about the spread. */
+export const MIN_ROUNDS = 3;
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** (max − min) / median. */
+export function spread(xs: readonly number[]): number {
+  return (Math.max(...xs) - Math.min(...xs)) / median(xs);
+}
+
+export function fmtMs(ms: number): string {
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(0)} µs`;
+}
+
+export function fmtMiB(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
+}
+
+export function fmtPct(x: number): string {
+  return `${(x * 100).toFixed(0)}%`;
+}
+
+function fmtRatio(x: number): string {
+  return x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(3)}×`;
+}
+
+/** A per-round figure of one command's run. */
+export interface Measure {
+  command: string;
+  /** How the figure is named in a target, e.g. "floor" or "floor p50". */
+  label: string;
+  value(run: Run): number | undefined;
+  format(v: number): string;
+}
+
+export function wallTime(command: string, label = command): Measure {
+  return { command, label, value: (r) => r.ms, format: fmtMs };
+}
+
+/** The measure's value in each round, skipping rounds where it has none. */
+function perRound(m: Measure, result: BenchResult): (number | undefined)[] {
+  return (result.runs.get(m.command) ?? []).map((r) => m.value(r));
+}
+
+const EMPTY: Verdict = { project: '—', denominator: '—', ratio: '—', denominatorSpread: '—', status: 'missed', note: '' };
+
+/** The verdict of a workload that failed, whatever the target. */
+function unjudged(result: BenchResult): Verdict | undefined {
+  if (result.failure !== undefined) return { ...EMPTY, note: `failed: ${result.failure.split('\n')[0]}` };
+  return undefined;
+}
+
+/** num's figure over den's, round by round; met when the median ratio is at most `max` and den was steady. */
+export function ratio(num: Measure, den: Measure, max: number, opts: { workload?: string; note?: (r: BenchResult) => string } = {}): Target {
+  return {
+    workload: opts.workload,
+    describe: `≤ ${max}× ${den.label}`,
+    judge(result) {
+      const early = unjudged(result);
+      if (early) return early;
+      const a = perRound(num, result);
+      const b = perRound(den, result);
+      const ratios: number[] = [];
+      const dens: number[] = [];
+      for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        const x = a[i];
+        const y = b[i];
+        if (x !== undefined && y !== undefined && y > 0) {
+          ratios.push(x / y);
+          dens.push(y);
+        }
+      }
+      if (ratios.length === 0) return { ...EMPTY, note: 'no rounds with both figures' };
+      const nums = a.filter((x) => x !== undefined);
+      const r = median(ratios);
+      const denSpread = spread(dens);
+      const notes = [opts.note?.(result) ?? ''];
+      let status: Status;
+      if (ratios.length < MIN_ROUNDS) {
+        status = 'unsteady';
+        notes.push(`${ratios.length} round${ratios.length === 1 ? '' : 's'}: too few to judge the spread`);
+      } else if (denSpread >= STEADY_SPREAD) {
+        status = 'unsteady';
+        notes.push(`${r <= max ? 'under' : 'over'} the target, but ${den.label} spread ${fmtPct(denSpread)}`);
+      } else {
+        status = r <= max ? 'met' : 'missed';
+      }
+      return {
+        project: num.format(median(nums)),
+        denominator: `${den.format(median(dens))} (${den.label})`,
+        ratio: `${fmtRatio(r)} (${fmtRatio(Math.min(...ratios))}–${fmtRatio(Math.max(...ratios))})`,
+        denominatorSpread: dens.length > 1 ? fmtPct(denSpread) : '—',
+        status,
+        note: notes.filter((n) => n !== '').join('; '),
+      };
+    },
+  };
+}
+
+/** The highest peak RSS of `command` over the rounds is at most `maxBytes`. */
+export function peakRss(command: string, maxBytes: number, opts: { workload?: string } = {}): Target {
+  return {
+    workload: opts.workload,
+    describe: `peak RSS ≤ ${fmtMiB(maxBytes)}`,
+    judge(result) {
+      const early = unjudged(result);
+      if (early) return early;
+      const rss = (result.runs.get(command) ?? []).flatMap((r) => (r.rssKiB === undefined ? [] : [r.rssKiB * 1024]));
+      if (rss.length === 0) return { ...EMPTY, status: 'skipped', note: 'no peak RSS: /usr/bin/time is missing' };
+      const peak = Math.max(...rss);
+      return { ...EMPTY, project: `${fmtMiB(peak)} peak RSS`, status: peak <= maxBytes ? 'met' : 'missed', note: rss.length === 1 ? 'one round' : `max over ${rss.length} rounds` };
+    },
+  };
+}
