@@ -1,7 +1,9 @@
 // What `npm run bench` measures: each workload's commands and targets.
 import { join } from 'node:path';
 import { type Bench, type Command, ROOT } from './harness.js';
-import { peakRss, ratio, wallTime } from './targets.js';
+import { checkRebuildList } from './checks.js';
+import { answered, fmtMiB, heapAbove, heapAtExit, peakRss, ratio, wallTime } from './targets.js';
+import { scaled, SIZES } from './workloads.js';
 
 const MiB = 2 ** 20;
 
@@ -28,6 +30,13 @@ export const BENCHES: Bench[] = [
     targets: [ratio(wallTime('project'), wallTime('naive'), 0.2)],
   },
   {
+    name: 'upsert-large',
+    workload: 'upsert-large',
+    commands: [PROJECT, NAIVE],
+    same: [['naive', 'project']],
+    targets: [ratio(wallTime('project'), wallTime('naive'), 0.1)],
+  },
+  {
     name: 'rebuild',
     workload: 'rebuild',
     commands: [PROJECT, NAIVE, FLOOR],
@@ -40,6 +49,42 @@ export const BENCHES: Bench[] = [
     workload: 'rebuild-1m',
     commands: [PROJECT, PARSE_ONLY],
     targets: [ratio(wallTime('project'), wallTime('parse-only'), 1.5), peakRss('project', 250 * MiB)],
+  },
+  {
+    // One run: the figures are memory and whether it is answered at all.
+    name: 'rebuild-3m',
+    workload: 'rebuild-3m',
+    rounds: 1,
+    commands: [PROJECT],
+    answerIsTarget: true,
+    check: ({ out, scale }) => checkRebuildList(out('project'), scaled(SIZES.rebuild3m.events, scale)),
+    targets: [answered('project'), peakRss('project', 400 * MiB)],
+  },
+  {
+    name: 'creates-1m',
+    workload: 'creates-1m',
+    quickScale: 0.002,
+    commands: [PROJECT, NAIVE],
+    same: [['naive', 'project']],
+    heap: ['project', 'naive'],
+    targets: [
+      ratio(wallTime('project'), wallTime('naive'), 1),
+      heapAtExit('project', 500 * MiB, {
+        note: (r) => {
+          const naive = r.heapBytes.get('naive');
+          return naive === undefined ? '' : `naive: ${fmtMiB(naive)}`;
+        },
+      }),
+    ],
+  },
+  {
+    name: 'ids-1m',
+    workload: 'ids-1m',
+    quickScale: 0.002,
+    commands: [PROJECT, { ...PROJECT, name: 'project, no ids', input: 'ids-1m-plain' }],
+    same: [['project, no ids', 'project']],
+    heap: ['project', 'project, no ids'],
+    targets: [heapAbove('project', 'project, no ids', 40 * MiB, (scale) => scaled(SIZES.ids.updates, scale), 'id')],
   },
   {
     name: 'startup',

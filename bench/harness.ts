@@ -1,7 +1,8 @@
 // Running commands: each round runs every command of a workload once, in an
-// order rotated from round to round; then the replies are checked.
+// order rotated from round to round; then the replies are checked and, where a
+// target needs it, each command runs once more under the heap probe.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchError, compareOutputs, countLines } from './lines.js';
@@ -9,6 +10,7 @@ import { type BenchResult, fmtMiB, fmtMs, type Run, type Target } from './target
 import { prepareWorkload, type WorkloadFile, type WorkloadName } from './workloads.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HEAP_PROBE = join(ROOT, 'bench', 'heap-probe.cjs');
 // GNU time reports the child's peak RSS; without it RSS is not reported.
 const TIME = '/usr/bin/time';
 export const HAS_TIME = existsSync(TIME);
@@ -21,25 +23,37 @@ export interface Command {
   args: readonly string[];
   /** Whether it writes one line per request (not so `node -e 0`). */
   replies: boolean;
+  /** Its input, when not the workload's. */
+  input?: WorkloadName;
 }
 
 export interface Bench {
   /** The workload's name in the tables and for --only. */
   name: string;
-  /** The input every command reads. */
+  /** The input every command reads unless it names its own. */
   workload: WorkloadName;
   commands: Command[];
   targets: Target[];
   /** Runs this many times more rounds than asked: short runs need more samples to beat noise. */
   roundsFactor?: number;
+  /** The size factor of a --quick run, when the usual one would make the smoke test slow. */
+  quickScale?: number;
+  /** Runs exactly this many rounds (a long workload judged on memory and answers, not time). */
+  rounds?: number;
   /** Pairs [expected, actual] of commands whose replies must be equal as JSON, line by line. */
   same?: [string, string][];
+  /** Commands that run once more under the heap probe. */
+  heap?: string[];
+  /** A further check of the replies; throws BenchError. */
+  check?: (files: { out: (command: string) => string; input: string; scale: number }) => void;
+  /** Answering at all is the target: a failed run or check is a miss, not a broken bench. */
+  answerIsTarget?: boolean;
 }
 
 export interface BenchContext {
   workDir: string;
   outDir: string;
-  /** The size factor of the inputs: 1, or --quick's. */
+  /** The size factor of the inputs: 1, or --quick's unless the bench has its own. */
   scale: number;
   rounds: number;
   /** A smoke run: roundsFactor is ignored, since its timings mean nothing anyway. */
@@ -63,29 +77,29 @@ function tail(path: string, chars = 2000): string {
   return text.length > chars ? `…${text.slice(-chars)}` : text;
 }
 
-/** The command line of `cmd`. */
-function commandLine(cmd: Command): string[] {
-  return [process.execPath, ...(cmd.script === undefined ? [] : [cmd.script]), ...cmd.args];
+/** The command line of `cmd`, with Node flags before its script. */
+function commandLine(cmd: Command, nodeFlags: readonly string[] = []): string[] {
+  return [process.execPath, ...nodeFlags, ...(cmd.script === undefined ? [] : [cmd.script]), ...cmd.args];
 }
 
-function spawnAndWait(argv: readonly string[], stdio: number[]): Promise<{ status: number | string; ms: number }> {
+function spawnAndWait(argv: readonly string[], stdio: number[], env?: NodeJS.ProcessEnv): Promise<{ status: number | string; ms: number }> {
   const start = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, stdio });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, stdio, env: env ?? process.env });
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve({ status: code ?? signal ?? 'unknown', ms: Number(process.hrtime.bigint() - start) / 1e6 }));
   });
 }
 
 /** Runs `argv` once with stdin from `input` and stdout to `output`; the wall time covers spawn to exit. */
-async function runProcess(argv: readonly string[], input: string, output: string): Promise<Outcome> {
+async function runProcess(argv: readonly string[], input: string, output: string, env?: NodeJS.ProcessEnv): Promise<Outcome> {
   const errPath = `${output}.err`;
   const rssPath = `${output}.rss`;
   const timed = HAS_TIME ? [TIME, '-f', '%M', '-o', rssPath, ...argv] : argv;
   const stdio = [openSync(input, 'r'), openSync(output, 'w'), openSync(errPath, 'w')];
   let result: { status: number | string; ms: number };
   try {
-    result = await spawnAndWait(timed, stdio);
+    result = await spawnAndWait(timed, stdio, env);
   } finally {
     for (const fd of stdio) closeSync(fd);
   }
@@ -114,20 +128,36 @@ interface Session {
   file: WorkloadFile;
   rounds: number;
   runs: Map<string, Run[]>;
-
+  heapBytes: Map<string, number>;
+  inputOf(cmd: Command): WorkloadFile;
   /** The output file of the command with this name. */
   out(name: string): string;
 }
 
-function session(bench: Bench, ctx: BenchContext): Session {
+function session(bench: Bench, context: BenchContext): Session {
+  const ctx = { ...context, scale: context.quick ? (bench.quickScale ?? context.scale) : context.scale };
+  const inputs = new Map<WorkloadName, WorkloadFile>();
+  const input = (name: WorkloadName): WorkloadFile => {
+    let f = inputs.get(name);
+    if (f === undefined) inputs.set(name, (f = prepareWorkload(name, ctx.scale, ctx.workDir)));
+    return f;
+  };
   return {
     bench,
     ctx,
-    file: prepareWorkload(bench.workload, ctx.scale, ctx.workDir),
-    rounds: ctx.quick ? ctx.rounds : ctx.rounds * (bench.roundsFactor ?? 1),
+    file: input(bench.workload),
+    rounds: bench.rounds ?? (ctx.quick ? ctx.rounds : ctx.rounds * (bench.roundsFactor ?? 1)),
     runs: new Map(bench.commands.map((c) => [c.name, []])),
+    heapBytes: new Map(),
+    inputOf: (cmd) => input(cmd.input ?? bench.workload),
     out: (name) => join(ctx.outDir, `${bench.name}.${slug(name)}.out`),
   };
+}
+
+function command(s: Session, name: string): Command {
+  const cmd = s.bench.commands.find((c) => c.name === name);
+  if (cmd === undefined) throw new BenchError(`${s.bench.name} has no command ${name}`);
+  return cmd;
 }
 
 /** Times every command once per round. */
@@ -136,7 +166,7 @@ async function runRounds(s: Session): Promise<void> {
     const progress: string[] = [];
     try {
       for (const cmd of roundOrder(s.bench.commands, round - 1)) {
-        const outcome = await runProcess(commandLine(cmd), s.file.path, s.out(cmd.name));
+        const outcome = await runProcess(commandLine(cmd), s.inputOf(cmd).path, s.out(cmd.name));
         s.runs.get(cmd.name)!.push(outcome.run);
         progress.push(describeRun(cmd, outcome.run));
         if (outcome.failure !== undefined) throw new BenchError(`${cmd.name} ${outcome.failure}`);
@@ -147,33 +177,51 @@ async function runRounds(s: Session): Promise<void> {
   }
 }
 
-/** One reply per request from each command, and equal replies where the bench says so. */
+/** One reply per request from each command, equal replies where the bench says so, and its own check. */
 function checkReplies(s: Session): void {
   for (const cmd of s.bench.commands.filter((c) => c.replies)) {
     const lines = countLines(s.out(cmd.name));
-    const expected = s.file.lines;
+    const expected = s.inputOf(cmd).lines;
     if (lines !== expected) throw new BenchError(`${cmd.name} wrote ${lines} lines for ${expected} requests (${relative(ROOT, s.out(cmd.name))})`);
   }
   for (const [expected, actual] of s.bench.same ?? []) {
     compareOutputs({ name: expected, path: s.out(expected) }, { name: actual, path: s.out(actual) });
-    s.ctx.log(`  ${s.bench.name}: ${actual} replies match ${expected} (${s.file.lines} lines)`);
+    s.ctx.log(`  ${s.bench.name}: ${actual} replies match ${expected} (${s.inputOf(command(s, actual)).lines} lines)`);
+  }
+  s.bench.check?.({ out: s.out, input: s.file.path, scale: s.ctx.scale });
+}
+
+/** Runs each command the bench names once more, under the heap probe, for its heap at exit. */
+async function probeHeaps(s: Session): Promise<void> {
+  for (const name of s.bench.heap ?? []) {
+    const cmd = command(s, name);
+    const heapPath = `${s.out(name)}.heap`;
+    rmSync(heapPath, { force: true });
+    const env = { ...process.env, HEAP_PROBE_FILE: heapPath };
+    const argv = commandLine(cmd, ['--expose-gc', '--require', HEAP_PROBE]);
+    const outcome = await runProcess(argv, s.inputOf(cmd).path, `${s.out(name)}.probed`, env);
+    if (outcome.failure !== undefined) throw new BenchError(`${name} under the heap probe ${outcome.failure}`);
+    if (!existsSync(heapPath)) throw new BenchError(`${name} under the heap probe wrote no ${relative(ROOT, heapPath)}`);
+    s.heapBytes.set(name, Number(readFileSync(heapPath, 'utf8')));
+    s.ctx.log(`  ${s.bench.name}: ${name} heap after the run ${fmtMiB(s.heapBytes.get(name)!)}`);
   }
 }
 
-/** Runs the bench's rounds and checks; a failure is recorded in the result, not thrown. */
+/** Runs the bench's rounds, checks and probes; a failure is recorded in the result, not thrown. */
 export async function runBench(bench: Bench, context: BenchContext): Promise<{ file: WorkloadFile; result: BenchResult }> {
   const s = session(bench, context);
   const result = (extra: Partial<BenchResult> = {}) => ({
     file: s.file,
-    result: { rounds: s.rounds, scale: s.ctx.scale, runs: s.runs, ...extra },
+    result: { rounds: s.rounds, scale: s.ctx.scale, runs: s.runs, heapBytes: s.heapBytes, ...extra },
   });
   s.ctx.log(`${bench.name}: ${s.file.lines} requests, ${(s.file.bytes / 1e6).toFixed(1)} MB input`);
   try {
     await runRounds(s);
     checkReplies(s);
+    await probeHeaps(s);
   } catch (error) {
     if (!(error instanceof BenchError)) throw error;
-    return result({ failure: error.message });
+    return result(bench.answerIsTarget ? { unanswered: error.message } : { failure: error.message });
   }
   return result();
 }

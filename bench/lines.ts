@@ -58,6 +58,18 @@ export class LineReader {
   }
 }
 
+/** Every line of a file, in order; for the short reply files of a check. */
+export function readLines(path: string): Buffer[] {
+  const reader = new LineReader(path);
+  const lines: Buffer[] = [];
+  try {
+    for (let line = reader.next(); line !== undefined; line = reader.next()) lines.push(line);
+  } finally {
+    reader.close();
+  }
+  return lines;
+}
+
 export function countLines(path: string): number {
   const reader = new LineReader(path);
   let n = 0;
@@ -69,7 +81,7 @@ export function countLines(path: string): number {
   return n;
 }
 
-function parseOrUndefined(line: Buffer): unknown {
+export function parseOrUndefined(line: Buffer): unknown {
   try {
     return JSON.parse(line.toString('utf8')) as unknown;
   } catch {
@@ -77,7 +89,7 @@ function parseOrUndefined(line: Buffer): unknown {
   }
 }
 
-function show(line: Buffer | undefined): string {
+export function show(line: Buffer | undefined): string {
   if (line === undefined) return '<end of output>';
   const text = line.toString('utf8', 0, Math.min(line.length, SHOW_CHARS * 4));
   return text.length > SHOW_CHARS ? `${text.slice(0, SHOW_CHARS)}…` : text;

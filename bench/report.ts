@@ -50,13 +50,14 @@ export function targetsTable(done: readonly Done[]): string {
   return table(['workload', 'target', 'project', 'denominator', 'ratio (range over rounds)', 'denominator spread', 'status', 'note'], rows);
 }
 
-/** One row per command: its rounds' wall times, spread and peak RSS. */
+/** One row per command: its rounds' wall times, spread and memory. */
 export function runsTable(done: readonly Done[]): string {
   const rows = done.flatMap(({ bench, file, result }) =>
     [...result.runs].flatMap(([name, runs]) => {
       if (runs.length === 0) return [];
       const ms = runs.map((r) => r.ms);
       const rss = runs.flatMap((r) => (r.rssKiB === undefined ? [] : [r.rssKiB * 1024]));
+      const heap = result.heapBytes.get(name);
       return [
         [
           bench.name,
@@ -67,9 +68,10 @@ export function runsTable(done: readonly Done[]): string {
           `${fmtMs(Math.min(...ms))}–${fmtMs(Math.max(...ms))}`,
           fmtPct(spread(ms)),
           rss.length > 0 ? fmtMiB(Math.max(...rss)) : '—',
+          heap === undefined ? '—' : fmtMiB(heap),
         ],
       ];
     }),
   );
-  return table(['workload', 'input', 'command', 'rounds', 'median', 'range', 'spread', 'peak RSS'], rows);
+  return table(['workload', 'input', 'command', 'rounds', 'median', 'range', 'spread', 'peak RSS', 'heap after'], rows);
 }

@@ -46,15 +46,32 @@ async function main(): Promise<number> {
   console.log(`Load average (1 / 5 / 15 min) at the start: ${startLoad}`);
   if (!HAS_TIME) console.log('NOTE: /usr/bin/time not found; peak RSS is not reported.');
 
+  // A quick run only checks plumbing and replies, so it runs two workloads at a time; a timed run, one.
+  const jobs = opts.quick ? 2 : 1;
+  const runOne = async (bench: Bench): Promise<Done> => {
+    const buffered: string[] = [];
+    const log = jobs === 1 ? (line: string) => console.log(line) : (line: string) => buffered.push(line);
+    try {
+      const started = Date.now();
+      const { file, result } = await runBench(bench, { workDir: WORK, outDir: OUT_DIR, scale, rounds: opts.rounds, quick: opts.quick, log });
+      log(`  ${bench.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (result.failure !== undefined) log(`  ${bench.name} FAILED: ${result.failure}`);
+      if (result.unanswered !== undefined) log(`  ${bench.name}: not answered: ${result.unanswered}`);
+      return { bench, file, result };
+    } finally {
+      for (const line of buffered) console.log(line);
+    }
+  };
   const done: Done[] = [];
-  for (const bench of selected) {
-    const started = Date.now();
-    const log = (line: string) => console.log(line);
-    const { file, result } = await runBench(bench, { workDir: WORK, outDir: OUT_DIR, scale, rounds: opts.rounds, quick: opts.quick, log });
-    log(`  ${bench.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    if (result.failure !== undefined) log(`  ${bench.name} FAILED: ${result.failure}`);
-    done.push({ bench, file, result });
-  }
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      while (next < selected.length) {
+        const i = next++;
+        done[i] = await runOne(selected[i]!);
+      }
+    }),
+  );
 
   const report = [
     `# projection-node benchmark${opts.quick ? ' (--quick: tiny sizes, timings not meaningful)' : ''}`,
@@ -69,7 +86,8 @@ async function main(): Promise<number> {
     '',
     targetsTable(done),
     '',
-    `Runs: wall time per command, spawn to exit${HAS_TIME ? '; peak RSS is the max over rounds (/usr/bin/time)' : ''}.`,
+    `Runs: wall time per command, spawn to exit${HAS_TIME ? '; peak RSS is the max over rounds (/usr/bin/time)' : ''};`,
+    'heap after is heapUsed at exit after a full GC, from one more run under bench/heap-probe.cjs.',
     '',
     runsTable(done),
     '',

@@ -17,8 +17,12 @@ export interface BenchResult {
   scale: number;
   /** Each command's runs, in round order. */
   runs: ReadonlyMap<string, readonly Run[]>;
+  /** Heap used at exit after a full collection, from one probed run per command. */
+  heapBytes: ReadonlyMap<string, number>;
   /** A failed check or command: every target is missed and the bench exits non-zero. */
   failure?: string;
+  /** For a workload whose target is to be answered at all: why it was not. */
+  unanswered?: string;
 }
 
 export type Status = 'met' | 'missed' | 'unsteady' | 'skipped';
@@ -91,9 +95,11 @@ function perRound(m: Measure, result: BenchResult): (number | undefined)[] {
 
 const EMPTY: Verdict = { project: '—', denominator: '—', ratio: '—', denominatorSpread: '—', status: 'missed', note: '' };
 
-/** The verdict of a workload that failed, whatever the target. */
+/** The verdict of a workload that failed or went unanswered, whatever the target. */
 function unjudged(result: BenchResult): Verdict | undefined {
   if (result.failure !== undefined) return { ...EMPTY, note: `failed: ${result.failure.split('\n')[0]}` };
+  // A node that dropped the request did not pay for it: its figures say nothing.
+  if (result.unanswered !== undefined) return { ...EMPTY, note: 'not answered, so not judged' };
   return undefined;
 }
 
@@ -156,6 +162,58 @@ export function peakRss(command: string, maxBytes: number, opts: { workload?: st
       if (rss.length === 0) return { ...EMPTY, status: 'skipped', note: 'no peak RSS: /usr/bin/time is missing' };
       const peak = Math.max(...rss);
       return { ...EMPTY, project: `${fmtMiB(peak)} peak RSS`, status: peak <= maxBytes ? 'met' : 'missed', note: rss.length === 1 ? 'one round' : `max over ${rss.length} rounds` };
+    },
+  };
+}
+
+/** The heap `command` uses at exit, after a full collection, is at most `maxBytes`. */
+export function heapAtExit(command: string, maxBytes: number, opts: { note?: (r: BenchResult) => string } = {}): Target {
+  return {
+    describe: `heap after the run ≤ ${fmtMiB(maxBytes)}`,
+    judge(result) {
+      const early = unjudged(result);
+      if (early) return early;
+      const heap = result.heapBytes.get(command);
+      if (heap === undefined) return { ...EMPTY, note: `no heap figure for ${command}` };
+      return { ...EMPTY, project: `${fmtMiB(heap)} heap`, status: heap <= maxBytes ? 'met' : 'missed', note: opts.note?.(result) ?? '' };
+    },
+  };
+}
+
+/** `command`'s heap at exit exceeds `baseline`'s by at most `maxBytes`; `count(scale)` things make the difference. */
+export function heapAbove(command: string, baseline: string, maxBytes: number, count: (scale: number) => number, per: string): Target {
+  return {
+    describe: `heap ≤ ${baseline} + ${fmtMiB(maxBytes)}`,
+    judge(result) {
+      const early = unjudged(result);
+      if (early) return early;
+      const a = result.heapBytes.get(command);
+      const b = result.heapBytes.get(baseline);
+      if (a === undefined || b === undefined) return { ...EMPTY, note: 'no heap figures' };
+      const diff = a - b;
+      return {
+        ...EMPTY,
+        project: `${fmtMiB(a)} heap`,
+        denominator: `${fmtMiB(b)} heap (${baseline})`,
+        ratio: `${diff < 0 ? '−' : '+'}${fmtMiB(Math.abs(diff))}`,
+        status: diff <= maxBytes ? 'met' : 'missed',
+        note: `${(diff / count(result.scale)).toFixed(1)} bytes per ${per}`,
+      };
+    },
+  };
+}
+
+/** The command exited 0 with the replies the workload's check expects. */
+export function answered(command: string): Target {
+  return {
+    describe: 'answered (exit 0, right replies)',
+    judge(result) {
+      const runs = result.runs.get(command) ?? [];
+      const time = runs.length > 0 ? fmtMs(median(runs.map((r) => r.ms))) : '—';
+      if (result.unanswered !== undefined) return { ...EMPTY, project: `not answered (${time})`, note: result.unanswered.split('\n')[0]! };
+      const early = unjudged(result);
+      if (early) return early;
+      return { ...EMPTY, project: `answered in ${time}`, status: 'met' };
     },
   };
 }
