@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { type Bench, type Command, ROOT } from './harness.js';
 import { checkRebuildList } from './checks.js';
-import { answered, fmtMiB, heapAbove, heapAtExit, peakRss, ratio, wallTime } from './targets.js';
+import { answered, type BenchResult, fmtMiB, heapAbove, heapAtExit, type Measure, median, peakRss, ratio, requestPercentile, wallTime } from './targets.js';
 import { scaled, SIZES } from './workloads.js';
 
 const MiB = 2 ** 20;
@@ -13,6 +13,15 @@ const NAIVE = baseline('naive', 'naive.mjs');
 const FLOOR = baseline('floor', 'floor.cjs');
 const PARSE_ONLY = baseline('parse-only', 'parse-only.cjs');
 const NODE_E0: Command = { name: 'node -e 0', args: ['-e', '0'], replies: false };
+
+/** The median over rounds of a measure, formatted. */
+function medianFigure(m: Measure, r: BenchResult): string {
+  const xs = (r.runs.get(m.command) ?? []).flatMap((run) => m.value(run) ?? []);
+  return xs.length > 0 ? m.format(median(xs)) : '—';
+}
+
+const p99s = (r: BenchResult): string =>
+  `p99: project ${medianFigure(requestPercentile('project', ['update'], 0.99, ''), r)}, floor ${medianFigure(requestPercentile('floor', ['update'], 0.99, ''), r)}`;
 
 export const BENCHES: Bench[] = [
   {
@@ -93,5 +102,18 @@ export const BENCHES: Bench[] = [
     same: [['naive', 'project']],
     roundsFactor: 10,
     targets: [ratio(wallTime('project'), wallTime('node -e 0'), 1.5)],
+  },
+  {
+    name: 'latency',
+    workload: 'latency',
+    commands: [
+      { ...PROJECT, oneAtATime: true },
+      { ...FLOOR, oneAtATime: true },
+    ],
+    targets: [
+      ratio(requestPercentile('project', ['update'], 0.5, 'project p50'), requestPercentile('floor', ['update'], 0.5, 'floor p50'), 1.15, {
+        note: p99s,
+      }),
+    ],
   },
 ];

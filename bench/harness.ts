@@ -5,11 +5,13 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DriverTimes } from './drivers/one-at-a-time.js';
 import { BenchError, compareOutputs, countLines } from './lines.js';
-import { type BenchResult, fmtMiB, fmtMs, type Run, type Target } from './targets.js';
+import { type BenchResult, fmtMiB, fmtMs, percentile, type Run, type Target } from './targets.js';
 import { prepareWorkload, type WorkloadFile, type WorkloadName } from './workloads.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DRIVER = join(ROOT, 'bench', 'drivers', 'one-at-a-time.ts');
 const HEAP_PROBE = join(ROOT, 'bench', 'heap-probe.cjs');
 // GNU time reports the child's peak RSS; without it RSS is not reported.
 const TIME = '/usr/bin/time';
@@ -25,6 +27,8 @@ export interface Command {
   replies: boolean;
   /** Its input, when not the workload's. */
   input?: WorkloadName;
+  /** Sends the requests one at a time through the driver, timing each, instead of stdin from a file. */
+  oneAtATime?: boolean;
 }
 
 export interface Bench {
@@ -110,7 +114,27 @@ async function runProcess(argv: readonly string[], input: string, output: string
   return { run, failure: `exited with ${result.status}; stderr (${relative(ROOT, errPath)}):\n${tail(errPath)}` };
 }
 
+/** Runs `argv` under the one-at-a-time driver, which times each request's round trip. */
+async function runDriven(argv: readonly string[], input: string, output: string): Promise<Outcome> {
+  const timesPath = `${output}.times.json`;
+  const errPath = `${output}.err`;
+  const driver = [process.execPath, '--import', 'tsx', DRIVER, '--input', input, '--output', output, '--times', timesPath, '--stderr', errPath, '--', ...argv];
+  const outcome = await runProcess(driver, '/dev/null', `${output}.driver`);
+  if (outcome.failure !== undefined) return { ...outcome, failure: `${outcome.failure}\nthe node's stderr (${relative(ROOT, errPath)}):\n${tail(errPath)}` };
+  const times = JSON.parse(readFileSync(timesPath, 'utf8')) as DriverTimes;
+  return { run: { ...outcome.run, rssKiB: undefined, requests: times.requests } };
+}
+
 function describeRun(cmd: Command, run: Run): string {
+  if (run.requests !== undefined) {
+    // The figures of the most frequent request type; a setup request would only blur them.
+    const counts = new Map<string, number>();
+    for (const r of run.requests) counts.set(r.label, (counts.get(r.label) ?? 0) + 1);
+    const label = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const ns = run.requests.filter((r) => r.label === label).map((r) => r.ns);
+    if (ns.length === 0) return `${cmd.name} no requests`;
+    return `${cmd.name} ${ns.length} × ${label}, p50 ${fmtMs(percentile(ns, 0.5) / 1e6)}, p99 ${fmtMs(percentile(ns, 0.99) / 1e6)}`;
+  }
   const rss = run.rssKiB === undefined ? '' : ` (${fmtMiB(run.rssKiB * 1024)})`;
   return `${cmd.name} ${fmtMs(run.ms)}${rss}`;
 }
@@ -166,7 +190,9 @@ async function runRounds(s: Session): Promise<void> {
     const progress: string[] = [];
     try {
       for (const cmd of roundOrder(s.bench.commands, round - 1)) {
-        const outcome = await runProcess(commandLine(cmd), s.inputOf(cmd).path, s.out(cmd.name));
+        const argv = commandLine(cmd);
+        const input = s.inputOf(cmd).path;
+        const outcome = cmd.oneAtATime ? await runDriven(argv, input, s.out(cmd.name)) : await runProcess(argv, input, s.out(cmd.name));
         s.runs.get(cmd.name)!.push(outcome.run);
         progress.push(describeRun(cmd, outcome.run));
         if (outcome.failure !== undefined) throw new BenchError(`${cmd.name} ${outcome.failure}`);

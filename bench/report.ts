@@ -58,11 +58,12 @@ export function runsTable(done: readonly Done[]): string {
       const ms = runs.map((r) => r.ms);
       const rss = runs.flatMap((r) => (r.rssKiB === undefined ? [] : [r.rssKiB * 1024]));
       const heap = result.heapBytes.get(name);
+      const driven = runs.some((r) => r.requests !== undefined);
       return [
         [
           bench.name,
           file === undefined ? '—' : `${(file.bytes / 1e6).toFixed(1)} MB`,
-          name,
+          driven ? `${name} (one at a time)` : name,
           String(runs.length),
           fmtMs(median(ms)),
           `${fmtMs(Math.min(...ms))}–${fmtMs(Math.max(...ms))}`,

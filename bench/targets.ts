@@ -2,12 +2,16 @@
 // median of its per-round ratios, and only in a run whose denominator was steady:
 // if the denominator's rounds spread by 10% or more of their median, the machine
 // was too busy to tell and the status is `unsteady`, neither met nor missed.
+import type { RequestTime } from './drivers/one-at-a-time.js';
+
 /** One timed execution of one command. */
 export interface Run {
   /** Wall time from spawn to exit. */
   ms: number;
   /** Peak RSS, from /usr/bin/time. */
   rssKiB?: number;
+  /** Round trips of each request, for a command run through the one-at-a-time driver. */
+  requests?: RequestTime[];
 }
 
 /** What one workload's rounds produced, for the targets to judge. */
@@ -59,6 +63,12 @@ export function spread(xs: readonly number[]): number {
   return (Math.max(...xs) - Math.min(...xs)) / median(xs);
 }
 
+/** The q-quantile (0..1) by the nearest-rank method. */
+export function percentile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
 export function fmtMs(ms: number): string {
   return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(0)} µs`;
 }
@@ -86,6 +96,23 @@ export interface Measure {
 
 export function wallTime(command: string, label = command): Measure {
   return { command, label, value: (r) => r.ms, format: fmtMs };
+}
+
+function requestNs(run: Run, labels: readonly string[]): number[] {
+  return (run.requests ?? []).filter((r) => labels.includes(r.label)).map((r) => r.ns);
+}
+
+/** The q-quantile of the round trips of the requests with one of `labels`, in ms. */
+export function requestPercentile(command: string, labels: readonly string[], q: number, label: string): Measure {
+  return {
+    command,
+    label,
+    value: (r) => {
+      const ns = requestNs(r, labels);
+      return ns.length > 0 ? percentile(ns, q) / 1e6 : undefined;
+    },
+    format: fmtMs,
+  };
 }
 
 /** The measure's value in each round, skipping rounds where it has none. */

@@ -16,6 +16,7 @@ export const SIZES = {
   upsertLarge: { elements: 2000, updates: 20_000 },
   creates: { creates: 1_000_000 },
   ids: { updates: 1_000_000 },
+  latency: { elements: 20, updates: 5000 },
 } as const;
 
 /** Buffers output so generating ~60 MB lines doesn't cost one syscall per piece. */
@@ -146,6 +147,17 @@ export const GENERATORS = {
   'ids-1m-plain': idsGenerator(false),
   startup: (w) => {
     w.message({ type: 'create', msg_id: 1, name: 's', initial_state: [] });
+  },
+  // For the one-at-a-time driver: a 20-element array, then updates that each merge into one of them.
+  latency: (w, scale) => {
+    const elements = SIZES.latency.elements;
+    const updates = scaled(SIZES.latency.updates, scale);
+    w.message({ type: 'create', msg_id: 1, name: 'l', initial_state: [] });
+    rebuildLine(w, 2, 'l', elements, (i) => ({ event_type: 'Added', event_data: { id: `u${i}`, n: 0 } }));
+    for (let i = 0; i < updates; i++) {
+      const event = { event_type: 'Changed', event_data: { id: `u${i % elements}`, n: i + 1 } };
+      w.message({ type: 'update', msg_id: i + 3, projection: 'l', event });
+    }
   },
 } satisfies Record<string, Generator>;
 

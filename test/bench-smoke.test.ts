@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const WORKLOADS = ['small', 'growth', 'upsert-large', 'rebuild', 'rebuild-1m', 'rebuild-3m', 'creates-1m', 'ids-1m', 'startup'];
+const WORKLOADS = ['small', 'growth', 'upsert-large', 'rebuild', 'rebuild-1m', 'rebuild-3m', 'creates-1m', 'ids-1m', 'startup', 'latency'];
 
 describe('npm run bench, as a tiny smoke run', () => {
   // It takes a few seconds on an idle machine; the margin is for a machine busy with other work.
