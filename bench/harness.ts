@@ -2,7 +2,8 @@
 // order rotated from round to round; then the replies are checked and, where a
 // target needs it, each command runs once more under the heap probe.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DriverTimes } from './drivers/one-at-a-time.js';
@@ -27,6 +28,10 @@ export interface Command {
   replies: boolean;
   /** Its input, when not the workload's. */
   input?: WorkloadName;
+  /** Gets `--data-dir DIR`: a fresh directory, or for a `then` command its predecessor's. */
+  dataDir?: boolean;
+  /** Runs right after this one in the same round, on the same data directory (a restart). */
+  then?: Command;
   /** Sends the requests one at a time through the driver, timing each, instead of stdin from a file. */
   oneAtATime?: boolean;
 }
@@ -52,6 +57,8 @@ export interface Bench {
   check?: (files: { out: (command: string) => string; input: string; scale: number }) => void;
   /** Answering at all is the target: a failed run or check is a miss, not a broken bench. */
   answerIsTarget?: boolean;
+  /** A feature the node must have for this workload to run. */
+  needs?: 'data-dir' | 'query';
 }
 
 export interface BenchContext {
@@ -82,8 +89,14 @@ function tail(path: string, chars = 2000): string {
 }
 
 /** The command line of `cmd`, with Node flags before its script. */
-function commandLine(cmd: Command, nodeFlags: readonly string[] = []): string[] {
-  return [process.execPath, ...nodeFlags, ...(cmd.script === undefined ? [] : [cmd.script]), ...cmd.args];
+export function commandLine(cmd: Command, nodeFlags: readonly string[] = [], dataDir?: string): string[] {
+  return [
+    process.execPath,
+    ...nodeFlags,
+    ...(cmd.script === undefined ? [] : [cmd.script]),
+    ...cmd.args,
+    ...(cmd.dataDir && dataDir !== undefined ? ['--data-dir', dataDir] : []),
+  ];
 }
 
 function spawnAndWait(argv: readonly string[], stdio: number[], env?: NodeJS.ProcessEnv): Promise<{ status: number | string; ms: number }> {
@@ -109,7 +122,9 @@ async function runProcess(argv: readonly string[], input: string, output: string
   }
   // GNU time may prefix a status line ("Command exited with non-zero status"); the last line is %M.
   const rss = HAS_TIME && existsSync(rssPath) ? Number(readFileSync(rssPath, 'utf8').trim().split('\n').at(-1)) : NaN;
-  const run: Run = { ms: result.ms, rssKiB: Number.isFinite(rss) ? rss : undefined };
+  const stderr = existsSync(errPath) ? readFileSync(errPath, 'utf8') : '';
+  const syncs = [...stderr.matchAll(/syncs: (\d+)/g)].at(-1)?.[1];
+  const run: Run = { ms: result.ms, rssKiB: Number.isFinite(rss) ? rss : undefined, syncs: syncs === undefined ? undefined : Number(syncs) };
   if (result.status === 0) return { run };
   return { run, failure: `exited with ${result.status}; stderr (${relative(ROOT, errPath)}):\n${tail(errPath)}` };
 }
@@ -136,13 +151,23 @@ function describeRun(cmd: Command, run: Run): string {
     return `${cmd.name} ${ns.length} × ${label}, p50 ${fmtMs(percentile(ns, 0.5) / 1e6)}, p99 ${fmtMs(percentile(ns, 0.99) / 1e6)}`;
   }
   const rss = run.rssKiB === undefined ? '' : ` (${fmtMiB(run.rssKiB * 1024)})`;
-  return `${cmd.name} ${fmtMs(run.ms)}${rss}`;
+  const syncs = run.syncs === undefined ? '' : ` ${run.syncs} syncs`;
+  return `${cmd.name} ${fmtMs(run.ms)}${rss}${syncs}`;
 }
 
 /** The commands in the order the round after `previous` rounds runs them: rotated, so that none always runs first. */
 function roundOrder<T>(commands: readonly T[], previous: number): T[] {
   const shift = previous % commands.length;
   return [...commands.slice(shift), ...commands.slice(0, shift)];
+}
+
+/** Every command of the bench, each followed by its `then` commands. */
+function allCommands(bench: Bench): Command[] {
+  return bench.commands.flatMap((c) => {
+    const chain: Command[] = [];
+    for (let x: Command | undefined = c; x !== undefined; x = x.then) chain.push(x);
+    return chain;
+  });
 }
 
 /** One bench's inputs, outputs and figures as its rounds fill them in. */
@@ -171,7 +196,7 @@ function session(bench: Bench, context: BenchContext): Session {
     ctx,
     file: input(bench.workload),
     rounds: bench.rounds ?? (ctx.quick ? ctx.rounds : ctx.rounds * (bench.roundsFactor ?? 1)),
-    runs: new Map(bench.commands.map((c) => [c.name, []])),
+    runs: new Map(allCommands(bench).map((c) => [c.name, []])),
     heapBytes: new Map(),
     inputOf: (cmd) => input(cmd.input ?? bench.workload),
     out: (name) => join(ctx.outDir, `${bench.name}.${slug(name)}.out`),
@@ -179,23 +204,30 @@ function session(bench: Bench, context: BenchContext): Session {
 }
 
 function command(s: Session, name: string): Command {
-  const cmd = s.bench.commands.find((c) => c.name === name);
+  const cmd = allCommands(s.bench).find((c) => c.name === name);
   if (cmd === undefined) throw new BenchError(`${s.bench.name} has no command ${name}`);
   return cmd;
 }
 
-/** Times every command once per round. */
+/** Times every command once per round, a data directory's commands back to back. */
 async function runRounds(s: Session): Promise<void> {
   for (let round = 1; round <= s.rounds; round++) {
     const progress: string[] = [];
     try {
-      for (const cmd of roundOrder(s.bench.commands, round - 1)) {
-        const argv = commandLine(cmd);
-        const input = s.inputOf(cmd).path;
-        const outcome = cmd.oneAtATime ? await runDriven(argv, input, s.out(cmd.name)) : await runProcess(argv, input, s.out(cmd.name));
-        s.runs.get(cmd.name)!.push(outcome.run);
-        progress.push(describeRun(cmd, outcome.run));
-        if (outcome.failure !== undefined) throw new BenchError(`${cmd.name} ${outcome.failure}`);
+      for (const first of roundOrder(s.bench.commands, round - 1)) {
+        const dir = first.dataDir ? mkdtempSync(join(os.tmpdir(), 'projection-bench-')) : undefined;
+        try {
+          for (let cmd: Command | undefined = first; cmd !== undefined; cmd = cmd.then) {
+            const argv = commandLine(cmd, [], dir);
+            const input = s.inputOf(cmd).path;
+            const outcome = cmd.oneAtATime ? await runDriven(argv, input, s.out(cmd.name)) : await runProcess(argv, input, s.out(cmd.name));
+            s.runs.get(cmd.name)!.push(outcome.run);
+            progress.push(describeRun(cmd, outcome.run));
+            if (outcome.failure !== undefined) throw new BenchError(`${cmd.name} ${outcome.failure}`);
+          }
+        } finally {
+          if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+        }
       }
     } finally {
       s.ctx.log(`  ${s.bench.name} round ${round}/${s.rounds}: ${progress.join(', ')}`);
@@ -205,7 +237,7 @@ async function runRounds(s: Session): Promise<void> {
 
 /** One reply per request from each command, equal replies where the bench says so, and its own check. */
 function checkReplies(s: Session): void {
-  for (const cmd of s.bench.commands.filter((c) => c.replies)) {
+  for (const cmd of allCommands(s.bench).filter((c) => c.replies)) {
     const lines = countLines(s.out(cmd.name));
     const expected = s.inputOf(cmd).lines;
     if (lines !== expected) throw new BenchError(`${cmd.name} wrote ${lines} lines for ${expected} requests (${relative(ROOT, s.out(cmd.name))})`);

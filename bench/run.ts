@@ -2,11 +2,14 @@
 // baselines on each workload (bench/benches.ts), checks the node's replies, and
 // prints each target's ratio with the spread of its rounds.
 //
-//   npm run bench -- [--rounds N (default 5)] [--only small,growth] [--quick] [--out FILE]
+//   npm run bench -- [--rounds N (default 5)] [--only small,growth] [--quick] [--out FILE] [--bin SCRIPT]
+//
+// --bin runs another build of the node (a Node script) in place of bin/projection-node.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCHES } from './benches.js';
+import { benches } from './benches.js';
 import { type Bench, HAS_TIME, ROOT, runBench } from './harness.js';
 import { BenchError } from './lines.js';
 import { type Done, load, machine, runsTable, targetsTable } from './report.js';
@@ -22,6 +25,7 @@ function parseOptions(names: readonly string[]) {
       only: { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
+      bin: { type: 'string' },
     },
   });
   // A quick run is a smoke test of the plumbing and replies, so one round is enough by default.
@@ -31,20 +35,44 @@ function parseOptions(names: readonly string[]) {
   for (const name of only ?? []) {
     if (!names.includes(name)) throw new BenchError(`unknown workload ${name}; known: ${names.join(', ')}`);
   }
-  return { rounds, only, quick: values.quick, out: values.out };
+  return { rounds, only, quick: values.quick, out: values.out, bin: resolve(values.bin ?? join(ROOT, 'bin', 'projection-node')) };
 }
 
+/** What the node says about itself: its --help text, and whether it answers a query. */
+function features(script: string): { dataDir: boolean; query: boolean } {
+  const help = spawnSync(process.execPath, [script, '--help'], { encoding: 'utf8' });
+  const helpText = `${help.stdout}${help.stderr}`;
+  const probe = spawnSync(process.execPath, [script], {
+    encoding: 'utf8',
+    input: '{"src":"c","dest":"n1","body":{"type":"query","msg_id":1,"projection":"p","key":"k"}}\n',
+  });
+  let notSupported = true;
+  try {
+    const body = (JSON.parse(probe.stdout.split('\n')[0] ?? '') as { body?: { type?: unknown; code?: unknown } }).body;
+    notSupported = body?.type === 'error' && body.code === 10;
+  } catch {
+    // No reply, or not JSON: not a node that answers queries.
+  }
+  return { dataDir: helpText.includes('--data-dir'), query: /\bquery\b/.test(helpText) || !notSupported };
+}
+
+const MISSING = {
+  'data-dir': 'the node has no --data-dir',
+  query: 'the node does not answer query',
+} as const;
+
 async function main(): Promise<number> {
-  const opts = parseOptions(BENCHES.map((b) => b.name));
-  const bin = join(ROOT, 'bin', 'projection-node');
-  if (!existsSync(bin)) throw new BenchError(`${bin} does not exist`);
-  const selected: Bench[] = BENCHES.filter((b) => !opts.only || opts.only.includes(b.name));
+  const all = benches(resolve(ROOT, 'bin', 'projection-node'));
+  const opts = parseOptions(all.map((b) => b.name));
+  if (!existsSync(opts.bin)) throw new BenchError(`${opts.bin} does not exist; build the node first (npm run build)`);
+  const selected: Bench[] = benches(opts.bin).filter((b) => !opts.only || opts.only.includes(b.name));
   mkdirSync(OUT_DIR, { recursive: true });
   const scale = opts.quick ? QUICK_SCALE : 1;
   const startLoad = load();
   console.log(`Machine: ${machine()}`);
   console.log(`Load average (1 / 5 / 15 min) at the start: ${startLoad}`);
   if (!HAS_TIME) console.log('NOTE: /usr/bin/time not found; peak RSS is not reported.');
+  const has = selected.some((b) => b.needs !== undefined) ? features(opts.bin) : { dataDir: false, query: false };
 
   // A quick run only checks plumbing and replies, so it runs two workloads at a time; a timed run, one.
   const jobs = opts.quick ? 2 : 1;
@@ -52,6 +80,11 @@ async function main(): Promise<number> {
     const buffered: string[] = [];
     const log = jobs === 1 ? (line: string) => console.log(line) : (line: string) => buffered.push(line);
     try {
+      const missing = bench.needs === 'data-dir' ? !has.dataDir : bench.needs === 'query' ? !has.query : false;
+      if (missing && bench.needs !== undefined) {
+        log(`${bench.name}: skipped: ${MISSING[bench.needs]}`);
+        return { bench, result: { rounds: 0, scale, runs: new Map(), heapBytes: new Map(), skipped: MISSING[bench.needs] } };
+      }
       const started = Date.now();
       const { file, result } = await runBench(bench, { workDir: WORK, outDir: OUT_DIR, scale, rounds: opts.rounds, quick: opts.quick, log });
       log(`  ${bench.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

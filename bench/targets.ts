@@ -10,6 +10,8 @@ export interface Run {
   ms: number;
   /** Peak RSS, from /usr/bin/time. */
   rssKiB?: number;
+  /** What the node reported as `syncs: N` on stderr, if it did. */
+  syncs?: number;
   /** Round trips of each request, for a command run through the one-at-a-time driver. */
   requests?: RequestTime[];
 }
@@ -27,6 +29,8 @@ export interface BenchResult {
   failure?: string;
   /** For a workload whose target is to be answered at all: why it was not. */
   unanswered?: string;
+  /** Why the workload did not run. */
+  skipped?: string;
 }
 
 export type Status = 'met' | 'missed' | 'unsteady' | 'skipped';
@@ -67,6 +71,10 @@ export function spread(xs: readonly number[]): number {
 export function percentile(xs: readonly number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+export function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 export function fmtMs(ms: number): string {
@@ -115,6 +123,19 @@ export function requestPercentile(command: string, labels: readonly string[], q:
   };
 }
 
+/** The mean round trip of the requests with one of `labels`, in ms. */
+export function requestMean(command: string, labels: readonly string[], label: string): Measure {
+  return {
+    command,
+    label,
+    value: (r) => {
+      const ns = requestNs(r, labels);
+      return ns.length > 0 ? mean(ns) / 1e6 : undefined;
+    },
+    format: fmtMs,
+  };
+}
+
 /** The measure's value in each round, skipping rounds where it has none. */
 function perRound(m: Measure, result: BenchResult): (number | undefined)[] {
   return (result.runs.get(m.command) ?? []).map((r) => m.value(r));
@@ -122,8 +143,9 @@ function perRound(m: Measure, result: BenchResult): (number | undefined)[] {
 
 const EMPTY: Verdict = { project: '—', denominator: '—', ratio: '—', denominatorSpread: '—', status: 'missed', note: '' };
 
-/** The verdict of a workload that failed or went unanswered, whatever the target. */
+/** The verdict of a workload that was skipped, failed or went unanswered, whatever the target. */
 function unjudged(result: BenchResult): Verdict | undefined {
+  if (result.skipped !== undefined) return { ...EMPTY, status: 'skipped', note: result.skipped };
   if (result.failure !== undefined) return { ...EMPTY, note: `failed: ${result.failure.split('\n')[0]}` };
   // A node that dropped the request did not pay for it: its figures say nothing.
   if (result.unanswered !== undefined) return { ...EMPTY, note: 'not answered, so not judged' };

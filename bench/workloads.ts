@@ -17,6 +17,7 @@ export const SIZES = {
   creates: { creates: 1_000_000 },
   ids: { updates: 1_000_000 },
   latency: { elements: 20, updates: 5000 },
+  query: { elements: 1_000_000, keyQueries: 200, whereQueries: 200, reads: 5 },
 } as const;
 
 /** Buffers output so generating ~60 MB lines doesn't cost one syscall per piece. */
@@ -139,6 +140,11 @@ export const GENERATORS = {
   rebuild: rebuildGenerator(SIZES.rebuild, 'read'),
   'rebuild-1m': rebuildGenerator(SIZES.rebuild1m, 'read'),
   'rebuild-3m': rebuildGenerator(SIZES.rebuild3m, 'list'),
+  // The read a restarted node answers from its data directory, after rebuild-1m.
+  'restart-1m': (w) => {
+    w.write('{"src":"c","dest":"n1","body":{"type":"read","msg_id":1,"projection":"r"}}');
+    w.endLine();
+  },
   'creates-1m': (w, scale) => {
     const creates = scaled(SIZES.creates.creates, scale);
     for (let i = 0; i < creates; i++) w.message({ type: 'create', msg_id: i + 1, name: `p${i}`, initial_state: [] });
@@ -157,6 +163,24 @@ export const GENERATORS = {
     for (let i = 0; i < updates; i++) {
       const event = { event_type: 'Changed', event_data: { id: `u${i % elements}`, n: i + 1 } };
       w.message({ type: 'update', msg_id: i + 3, projection: 'l', event });
+    }
+  },
+  // For the one-at-a-time driver: a 1M-element array indexed by email, then queries by key and by
+  // email, with the full reads spread among them.
+  'query-1m': (w, scale) => {
+    const size = SIZES.query;
+    const elements = scaled(size.elements, scale);
+    const queries = scaled(size.keyQueries, scale) + scaled(size.whereQueries, scale);
+    const reads = scaled(size.reads, scale);
+    const pick = lcg(11);
+    let msgId = 1;
+    w.message({ type: 'create', msg_id: msgId++, name: 'big', initial_state: [], indexes: ['email'] });
+    rebuildLine(w, msgId++, 'big', elements, (i) => ({ event_type: 'Added', event_data: { id: `u${i}`, email: `u${i}@x` } }));
+    for (let i = 0; i < queries; i++) {
+      const id = `u${pick(elements)}`;
+      const by = i % 2 === 0 ? { key: id } : { where: { email: `${id}@x` } };
+      w.message({ type: 'query', msg_id: msgId++, projection: 'big', ...by });
+      if ((i + 1) % Math.ceil(queries / reads) === 0) w.message({ type: 'read', msg_id: msgId++, projection: 'big' });
     }
   },
 } satisfies Record<string, Generator>;

@@ -1,13 +1,13 @@
 // A client that sends a workload's requests to a node one at a time: each line
 // is written only once the reply to the one before has arrived, and each round
 // trip, from the write to the reply's newline, is timed with
-// process.hrtime.bigint(). The bench runs it for `latency`.
+// process.hrtime.bigint(). The bench runs it for `latency` and `query-1m`.
 //
 //   node --import tsx bench/drivers/one-at-a-time.ts --input IN --output OUT --times TIMES.json \
 //     [--stderr ERR] -- command [args...]
 //
 // OUT gets the replies, one per line; TIMES.json gets {"requests":[{"label","ns"}…]}, where a
-// label is the request body's type.
+// label is the request body's type (with " where" added to a request that has a where clause).
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -72,7 +72,8 @@ class ReplyLines {
 
 function label(line: Buffer): string {
   const head = line.toString('latin1', 0, Math.min(line.length, 400));
-  return /"type":"([^"]*)"/.exec(head)?.[1] ?? '?';
+  const type = /"type":"([^"]*)"/.exec(head)?.[1] ?? '?';
+  return line.includes('"where":') ? `${type} where` : type;
 }
 
 async function main(): Promise<number> {
