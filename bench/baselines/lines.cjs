@@ -2,9 +2,11 @@
 // Node has to turn stdin into lines and lines into one write of replies.
 //
 // - stdin is read with fs.readSync into one 64 KiB buffer: no stream, no event
-//   loop turn per chunk. Larger reads were slower on the wall clock although they
-//   run about as many instructions: Node keeps a string decoded from a megabyte or
-//   more outside V8's heap, and that external memory brings on full collections.
+//   loop turn per chunk. 32 to 96 KiB cost the same CPU time on small; 160 KiB,
+//   256 KiB and 1 MiB cost about half as much again, though 1 MiB ran about as
+//   many instructions (callgrind). The likely cause: a decoded block over
+//   128 KiB is a string V8 allocates in its large-object space, not its young
+//   generation, and from a megabyte on Node keeps it outside V8's heap.
 // - Lines are split on the raw bytes; the complete lines of one read are decoded
 //   in one call, as latin1 (a plain copy) when they are ASCII, else as UTF-8, and
 //   then cut with String#indexOf and slice (slices share the decoded text).
