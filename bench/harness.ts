@@ -14,7 +14,7 @@ import { prepareWorkload, type WorkloadFile, type WorkloadName } from './workloa
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DRIVER = join(ROOT, 'bench', 'drivers', 'one-at-a-time.ts');
 const HEAP_PROBE = join(ROOT, 'bench', 'heap-probe.cjs');
-// GNU time reports the child's peak RSS; without it RSS is not reported.
+// GNU time reports the child's peak RSS and CPU time; without it neither is reported.
 const TIME = '/usr/bin/time';
 export const HAS_TIME = existsSync(TIME);
 
@@ -111,8 +111,8 @@ function spawnAndWait(argv: readonly string[], stdio: number[], env?: NodeJS.Pro
 /** Runs `argv` once with stdin from `input` and stdout to `output`; the wall time covers spawn to exit. */
 async function runProcess(argv: readonly string[], input: string, output: string, env?: NodeJS.ProcessEnv): Promise<Outcome> {
   const errPath = `${output}.err`;
-  const rssPath = `${output}.rss`;
-  const timed = HAS_TIME ? [TIME, '-f', '%M', '-o', rssPath, ...argv] : argv;
+  const usagePath = `${output}.usage`;
+  const timed = HAS_TIME ? [TIME, '-f', '%M %U %S', '-o', usagePath, ...argv] : argv;
   const stdio = [openSync(input, 'r'), openSync(output, 'w'), openSync(errPath, 'w')];
   let result: { status: number | string; ms: number };
   try {
@@ -120,11 +120,17 @@ async function runProcess(argv: readonly string[], input: string, output: string
   } finally {
     for (const fd of stdio) closeSync(fd);
   }
-  // GNU time may prefix a status line ("Command exited with non-zero status"); the last line is %M.
-  const rss = HAS_TIME && existsSync(rssPath) ? Number(readFileSync(rssPath, 'utf8').trim().split('\n').at(-1)) : NaN;
+  // GNU time may prefix a status line ("Command exited with non-zero status"); the last line is ours.
+  const usage = HAS_TIME && existsSync(usagePath) ? readFileSync(usagePath, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
+  const [rss = NaN, user = NaN, system = NaN] = usage;
   const stderr = existsSync(errPath) ? readFileSync(errPath, 'utf8') : '';
   const syncs = [...stderr.matchAll(/syncs: (\d+)/g)].at(-1)?.[1];
-  const run: Run = { ms: result.ms, rssKiB: Number.isFinite(rss) ? rss : undefined, syncs: syncs === undefined ? undefined : Number(syncs) };
+  const run: Run = {
+    ms: result.ms,
+    cpuMs: Number.isFinite(user + system) ? (user + system) * 1000 : undefined,
+    rssKiB: Number.isFinite(rss) ? rss : undefined,
+    syncs: syncs === undefined ? undefined : Number(syncs),
+  };
   if (result.status === 0) return { run };
   return { run, failure: `exited with ${result.status}; stderr (${relative(ROOT, errPath)}):\n${tail(errPath)}` };
 }
@@ -137,7 +143,8 @@ async function runDriven(argv: readonly string[], input: string, output: string)
   const outcome = await runProcess(driver, '/dev/null', `${output}.driver`);
   if (outcome.failure !== undefined) return { ...outcome, failure: `${outcome.failure}\nthe node's stderr (${relative(ROOT, errPath)}):\n${tail(errPath)}` };
   const times = JSON.parse(readFileSync(timesPath, 'utf8')) as DriverTimes;
-  return { run: { ...outcome.run, rssKiB: undefined, requests: times.requests } };
+  // The driver's own CPU time and RSS would only blur the node's.
+  return { run: { ms: outcome.run.ms, requests: times.requests } };
 }
 
 function describeRun(cmd: Command, run: Run): string {
@@ -150,9 +157,9 @@ function describeRun(cmd: Command, run: Run): string {
     if (ns.length === 0) return `${cmd.name} no requests`;
     return `${cmd.name} ${ns.length} × ${label}, p50 ${fmtMs(percentile(ns, 0.5) / 1e6)}, p99 ${fmtMs(percentile(ns, 0.99) / 1e6)}`;
   }
-  const rss = run.rssKiB === undefined ? '' : ` (${fmtMiB(run.rssKiB * 1024)})`;
+  const usage = [run.cpuMs === undefined ? '' : `cpu ${fmtMs(run.cpuMs)}`, run.rssKiB === undefined ? '' : fmtMiB(run.rssKiB * 1024)].filter((x) => x !== '');
   const syncs = run.syncs === undefined ? '' : ` ${run.syncs} syncs`;
-  return `${cmd.name} ${fmtMs(run.ms)}${rss}${syncs}`;
+  return `${cmd.name} ${fmtMs(run.ms)}${usage.length > 0 ? ` (${usage.join(', ')})` : ''}${syncs}`;
 }
 
 /** The commands in the order the round after `previous` rounds runs them: rotated, so that none always runs first. */

@@ -50,13 +50,14 @@ export function targetsTable(done: readonly Done[]): string {
   return table(['workload', 'target', 'project', 'denominator', 'ratio (range over rounds)', 'denominator spread', 'status', 'note'], rows);
 }
 
-/** One row per command: its rounds' wall times, spread and memory. */
+/** One row per command: its rounds' wall times and spread, CPU time and memory. */
 export function runsTable(done: readonly Done[]): string {
   const rows = done.flatMap(({ bench, file, result }) =>
     [...result.runs].flatMap(([name, runs]) => {
       if (runs.length === 0) return [];
       const ms = runs.map((r) => r.ms);
       const rss = runs.flatMap((r) => (r.rssKiB === undefined ? [] : [r.rssKiB * 1024]));
+      const cpu = runs.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]));
       const heap = result.heapBytes.get(name);
       const driven = runs.some((r) => r.requests !== undefined);
       return [
@@ -68,11 +69,12 @@ export function runsTable(done: readonly Done[]): string {
           fmtMs(median(ms)),
           `${fmtMs(Math.min(...ms))}–${fmtMs(Math.max(...ms))}`,
           fmtPct(spread(ms)),
+          cpu.length > 0 ? `${fmtMs(median(cpu))} (${fmtPct(spread(cpu))})` : '—',
           rss.length > 0 ? fmtMiB(Math.max(...rss)) : '—',
           heap === undefined ? '—' : fmtMiB(heap),
         ],
       ];
     }),
   );
-  return table(['workload', 'input', 'command', 'rounds', 'median', 'range', 'spread', 'peak RSS', 'heap after'], rows);
+  return table(['workload', 'input', 'command', 'rounds', 'median', 'range', 'spread', 'CPU (spread)', 'peak RSS', 'heap after'], rows);
 }

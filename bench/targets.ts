@@ -8,6 +8,8 @@ import type { RequestTime } from './drivers/one-at-a-time.js';
 export interface Run {
   /** Wall time from spawn to exit. */
   ms: number;
+  /** User plus system CPU time, from /usr/bin/time. */
+  cpuMs?: number;
   /** Peak RSS, from /usr/bin/time. */
   rssKiB?: number;
   /** What the node reported as `syncs: N` on stderr, if it did. */
