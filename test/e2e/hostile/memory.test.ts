@@ -60,11 +60,11 @@ describe('a flood of creates on a small heap', () => {
       (_, i) => `{"event_type":"E","event_data":{"id":${i % 1000},"n":${i}}}`,
     );
     const result = await runNode(
-      [
+      `${[
         message(`{"type":"create","msg_id":1,"name":"c","initial_state":[${elements}]}`),
         message(`{"type":"rebuild","msg_id":2,"projection":"r","events":[${events.join(',')}]}`),
         message('{"type":"list","msg_id":3}'),
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
       [],
       ['--max-old-space-size=64'],
     );

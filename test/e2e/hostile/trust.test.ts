@@ -101,7 +101,7 @@ describe('node ids', () => {
   it('are at most 1024 characters, so no lookup of them hashes by length alone', async () => {
     const long = 'n'.repeat(16_400);
     const result = await runNode(
-      [
+      `${[
         line('c0', { type: 'init', msg_id: 1, node_id: long, node_ids: [long] }),
         line('c0', {
           type: 'init',
@@ -110,7 +110,7 @@ describe('node ids', () => {
           node_ids: ['n1', ...Array.from({ length: 3 }, (_, i) => `${long}${i}`)],
         }),
         line('c0', { type: 'init', msg_id: 3, node_id: 'n1', node_ids: ['n1'] }),
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     expect(bodies(result.stdout).map(({ code, text, type }) => code ?? type)).toEqual([12, 12, 'init_ok']);
     expect(bodies(result.stdout).map(({ text }) => text)).toEqual([
