@@ -33,3 +33,16 @@ export function describeError(error: unknown): string {
   const comma = error.message.indexOf(', ');
   return errorCode(error) !== undefined && comma > 0 ? error.message.slice(0, comma) : error.message;
 }
+
+export function unavailable(message: string, cause: unknown): StorageError {
+  return new StorageError('unavailable', message, { cause });
+}
+
+/** Runs a clean-up whose failure changes nothing: what it leaves behind is harmless and removed later. */
+export function ignoreErrors(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // Best effort.
+  }
+}

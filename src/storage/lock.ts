@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describeError, errorCode, StorageError } from './errors.js';
+import { describeError, errorCode, ignoreErrors, StorageError, unavailable } from './errors.js';
 import type { FileSystem } from './files.js';
 import { currentOwner, formatOwner, isRunning, type Owner, parseOwner, pidExists } from './owner.js';
 
@@ -143,18 +143,6 @@ function unlinkIfPresent(fs: FileSystem, path: string, dir: string): void {
 
 function locked(message: string): StorageError {
   return new StorageError('locked', message);
-}
-
-function unavailable(message: string, cause: unknown): StorageError {
-  return new StorageError('unavailable', message, { cause });
-}
-
-function ignoreErrors(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // Best effort: what is left behind is harmless and removed later.
-  }
 }
 
 function sleep(ms: number): void {

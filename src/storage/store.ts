@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describeError, errorCode, StorageError } from './errors.js';
+import { describeError, errorCode, ignoreErrors, StorageError, unavailable } from './errors.js';
 import { type FileSystem, nodeFileSystem } from './files.js';
 import { FrameBuffer, HEADER_BYTES, LOG_HEADER, SNAPSHOT_HEADER } from './format.js';
 import { type Layout, logName, readLayout, snapshotName, tempName } from './layout.js';
@@ -323,17 +323,5 @@ export class Store {
 
   private path(name: string): string {
     return join(this.dir, name);
-  }
-}
-
-function unavailable(message: string, cause: unknown): StorageError {
-  return new StorageError('unavailable', message, { cause });
-}
-
-function ignoreErrors(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // Best effort: what is left behind is harmless and removed later.
   }
 }

@@ -112,7 +112,7 @@ describe('node ids', () => {
         line('c0', { type: 'init', msg_id: 3, node_id: 'n1', node_ids: ['n1'] }),
       ].join('\n')}\n`,
     );
-    expect(bodies(result.stdout).map(({ code, text, type }) => code ?? type)).toEqual([12, 12, 'init_ok']);
+    expect(bodies(result.stdout).map(({ code, type }) => code ?? type)).toEqual([12, 12, 'init_ok']);
     expect(bodies(result.stdout).map(({ text }) => text)).toEqual([
       'init: node_id must be at most 1024 characters; node_ids[0] must be at most 1024 characters',
       'init: node_ids[1] must be at most 1024 characters',
