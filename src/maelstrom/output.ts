@@ -25,7 +25,10 @@ export class BatchedWriter {
   private bufferBytes = 0;
   private scheduled = false;
 
-  /** `beforeFlush` runs before each flush of something, and may replace what is about to go out. */
+  /**
+   * `beforeFlush` runs before each flush of something, and may replace what is about to go
+   * out; with it, output leaves only when flushed (drained(), or a microtask), not by size.
+   */
   constructor(
     private readonly stream: Writable,
     private readonly beforeFlush?: () => void,
@@ -41,7 +44,12 @@ export class BatchedWriter {
       this.parts.push(part);
       this.bufferBytes += part.length;
     }
-    if (this.textLength >= FLUSH_TEXT_LENGTH || this.bufferBytes >= FLUSH_BYTES) {
+    if (this.text.length >= FLUSH_TEXT_LENGTH && this.beforeFlush) {
+      // Output behind a gate leaves once per batch of input, not per 64 KiB: a gate may cost a sync.
+      // isBackedUp still bounds what waits.
+      this.parts.push(this.text);
+      this.text = '';
+    } else if (!this.beforeFlush && (this.textLength >= FLUSH_TEXT_LENGTH || this.bufferBytes >= FLUSH_BYTES)) {
       this.flush();
     } else if (!this.scheduled) {
       this.scheduled = true;
