@@ -81,7 +81,7 @@ async function main(): Promise<number> {
   const startLoad = load();
   console.log(`Machine: ${machine()}`);
   console.log(`Load average (1 / 5 / 15 min) at the start: ${startLoad}`);
-  if (!HAS_TIME) console.log('NOTE: /usr/bin/time not found; peak RSS is not reported.');
+  if (!HAS_TIME) console.log('NOTE: /usr/bin/time not found; CPU time and peak RSS are not reported.');
   const has = selected.some((b) => b.needs !== undefined) ? features(opts.bin) : { dataDir: false, query: false };
 
   // A quick run only checks plumbing and replies, so it runs two workloads at a time; a timed run, one.
@@ -90,13 +90,10 @@ async function main(): Promise<number> {
     const buffered: string[] = [];
     const log = jobs === 1 ? (line: string) => console.log(line) : (line: string) => buffered.push(line);
     try {
-      const missing = bench.needs === 'data-dir' ? !has.dataDir : bench.needs === 'query' ? !has.query : false;
-      if (missing && bench.needs !== undefined) {
-        log(`${bench.name}: skipped: ${MISSING[bench.needs]}`);
-        return {
-          bench,
-          result: { rounds: 0, scale, runs: new Map(), heapBytes: new Map(), skipped: MISSING[bench.needs] },
-        };
+      if (bench.needs !== undefined && !(bench.needs === 'data-dir' ? has.dataDir : has.query)) {
+        const skipped = MISSING[bench.needs];
+        log(`${bench.name}: skipped: ${skipped}`);
+        return { bench, result: { rounds: 0, scale, runs: new Map(), heapBytes: new Map(), skipped } };
       }
       const started = Date.now();
       const { file, result } = await runBench(bench, {
