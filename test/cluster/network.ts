@@ -21,6 +21,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseJson } from '../../src/json/parse.js';
 import { stringifyJson } from '../../src/json/stringify.js';
+import { readLines } from '../support/lines.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = `${ROOT}bin/projection-node`;
@@ -258,15 +259,8 @@ export class Cluster {
       node.stderr += chunk;
       this.checkWaiters();
     });
-    child.stdout.setEncoding('utf8');
-    let partial = '';
-    child.stdout.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() as string;
-      for (const line of lines) this.fromNode(node, line);
-    });
-    child.stdout.on('end', () => {
-      if (partial !== '') this.fail(new Error(`${id} wrote an unterminated last line: ${JSON.stringify(partial)}`));
+    void readLines(child.stdout, (line) => this.fromNode(node, line)).then((rest) => {
+      if (rest !== '') this.fail(new Error(`${id} wrote an unterminated last line: ${JSON.stringify(rest)}`));
     });
     void exited.then(({ code, signal }) => {
       if (!this.stopping)

@@ -3,6 +3,7 @@
  * every request exactly once. Run `npm run build` first: bin/projection-node runs dist/.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { linesOf } from '../support/lines.js';
 import { runNode, type NodeResult } from '../support/process.js';
 
 /** A line from client c1 to node n1 with this raw body text. */
@@ -904,13 +905,10 @@ describe('one node, every hostile line followed by a read of an untouched projec
   });
 
   it('logs one stderr line for each unanswerable line, naming it, and nothing else', () => {
-    const logged = battery.result.stderr
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => {
-        expect(line).toMatch(/^line \d+: /);
-        return Number(/^line (\d+): /.exec(line)?.[1]);
-      });
+    const logged = linesOf(battery.result.stderr).map((line) => {
+      expect(line).toMatch(/^line \d+: /);
+      return Number(/^line (\d+): /.exec(line)?.[1]);
+    });
     const expected = CASES.flatMap(({ expect: expectation }, index) =>
       expectation.kind === 'none' && expectation.logged ? [battery.lineNumbers[index]] : [],
     );

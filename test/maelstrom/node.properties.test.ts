@@ -1,11 +1,10 @@
-import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_NESTING } from '../../src/maelstrom/limits.js';
-import { Node } from '../../src/maelstrom/node.js';
 import { OPS } from '../../src/projections/ops.js';
 import { serveProjections } from '../../src/serve.js';
 import { cut } from '../support/chunks.js';
+import { start } from '../support/node.js';
 
 /** Marks a field to leave out of the generated object. */
 const MISSING = Symbol('missing');
@@ -166,23 +165,10 @@ function expected(bytes: Buffer): Expected {
 
 /** Runs the chunks through a fresh node serving projections; returns its output and log lines. */
 async function serve(chunks: readonly Buffer[]): Promise<{ out: string[]; logs: string[] }> {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  const logs: string[] = [];
-  const node = new Node({ input, output, log: (text) => logs.push(text) });
-  serveProjections(node, { rpcTimeoutMs: 1000 });
-  let text = '';
-  output.setEncoding('utf8');
-  output.on('data', (chunk: string) => (text += chunk));
-  const ended = new Promise((resolve) => output.on('end', resolve));
-  const running = node.run();
-  for (const chunk of chunks) input.write(chunk);
-  input.end();
-  await running;
-  output.end();
-  await ended;
-  expect(text === '' || text.endsWith('\n')).toBe(true);
-  return { out: text === '' ? [] : text.slice(0, -1).split('\n'), logs };
+  const harness = start((node) => serveProjections(node, { rpcTimeoutMs: 1000 }));
+  for (const chunk of chunks) harness.write(chunk);
+  const out = await harness.finish();
+  return { out, logs: harness.logs };
 }
 
 describe('the protocol layer on random and mutated input', () => {

@@ -5,7 +5,8 @@ import * as z from 'zod';
 import { MAX_NESTING } from '../../src/maelstrom/limits.js';
 import { Node } from '../../src/maelstrom/node.js';
 import { serveProjections } from '../../src/serve.js';
-import { exchange, Lines, start } from '../support/node.js';
+import { LineBuffer, StreamLines } from '../support/lines.js';
+import { exchange, start } from '../support/node.js';
 
 /** A body with no fields of its own. */
 const noFields = z.object({});
@@ -439,11 +440,9 @@ describe('backpressure', () => {
     output.on('drain', () => drains++);
     const replies: string[] = [];
     const reading = (async () => {
-      let partial = '';
+      const lines = new LineBuffer((line) => replies.push(line));
       for await (const chunk of output) {
-        const parts = (partial + String(chunk)).split('\n');
-        partial = parts.pop() ?? '';
-        replies.push(...parts);
+        lines.write(String(chunk));
         // A slow reader: one chunk per turn of the event loop.
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -479,7 +478,7 @@ describe('a failing input stream', () => {
     const output = new PassThrough();
     const logs: string[] = [];
     const node = new Node({ input, output, log: (line) => logs.push(line) });
-    const lines = new Lines(output);
+    const lines = new StreamLines(output);
     const running = node.run();
     input.write('{"src":"c1","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}}\n');
     await lines.waitFor(1);

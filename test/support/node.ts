@@ -1,52 +1,15 @@
 import { PassThrough } from 'node:stream';
-import { expect } from 'vitest';
 import { Node } from '../../src/maelstrom/node.js';
-
-/** Newline-terminated text from a stream, gathered into lines as it arrives. */
-export class Lines {
-  readonly lines: string[] = [];
-  private partial = '';
-  private ended = false;
-  private wake: (() => void) | undefined;
-
-  constructor(stream: PassThrough) {
-    stream.setEncoding('utf8');
-    stream.on('data', (text: string) => this.add(text));
-    stream.on('end', () => {
-      this.ended = true;
-      this.wake?.();
-    });
-  }
-
-  add(text: string): void {
-    const parts = (this.partial + text).split('\n');
-    this.partial = parts.pop() ?? '';
-    this.lines.push(...parts);
-    this.wake?.();
-  }
-
-  /** Resolves once `count` lines have arrived. */
-  async waitFor(count: number): Promise<string[]> {
-    while (this.lines.length < count) {
-      if (this.ended) throw new Error(`output ended after ${this.lines.length} of ${count} lines`);
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-    return this.lines;
-  }
-
-  /** Resolves at the end of the stream, with every line; text after the last newline fails. */
-  async all(): Promise<string[]> {
-    while (!this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
-    expect(this.partial).toBe('');
-    return this.lines;
-  }
-}
+import { StreamLines } from './lines.js';
 
 export interface Harness {
   readonly node: Node;
-  readonly output: Lines;
+  readonly output: StreamLines;
   readonly logs: string[];
+  /** Writes each line followed by a newline. */
   send(...lines: string[]): void;
+  /** Writes raw input, as it is. */
+  write(chunk: string | Buffer): void;
   /** Ends the input, waits for run() to finish, and returns every output line. */
   finish(): Promise<string[]>;
 }
@@ -57,13 +20,14 @@ export function start(setup: (node: Node) => void = () => {}, maxLineBytes?: num
   const logs: string[] = [];
   const node = new Node({ input, output: outputStream, log: (line) => logs.push(line), maxLineBytes });
   setup(node);
-  const output = new Lines(outputStream);
+  const output = new StreamLines(outputStream);
   const running = node.run();
   return {
     node,
     output,
     logs,
     send: (...lines) => input.write(lines.map((line) => `${line}\n`).join('')),
+    write: (chunk) => input.write(chunk),
     async finish() {
       input.end();
       await running;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { StreamLines } from './lines.js';
 
 /** bin/projection-node, found from this file rather than from the working directory. */
 export const BIN = fileURLToPath(new URL('../../bin/projection-node', import.meta.url));
@@ -17,12 +18,8 @@ export interface NodeResult {
 /** A running bin/projection-node with its stdout gathered into lines as they arrive. */
 export class NodeProcess {
   readonly child: ChildProcessWithoutNullStreams;
-  /** Complete stdout lines received so far, without their newlines. */
-  readonly lines: string[] = [];
   stderr = '';
-  private partial: string[] = [];
-  private isClosed = false;
-  private readonly waiters = new Set<() => void>();
+  private readonly stdout: StreamLines;
   private readonly closed: Promise<NodeResult>;
 
   /** `nodeArgs` go to Node.js itself, before the script (e.g. --max-old-space-size=64). */
@@ -32,29 +29,22 @@ export class NodeProcess {
     this.child.stdin.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
     });
-    this.child.stdout.setEncoding('utf8');
-    this.child.stdout.on('data', (text: string) => {
-      // A long line arrives in many pieces: joined once, at its newline, not once per piece.
-      if (!text.includes('\n')) {
-        this.partial.push(text);
-        return;
-      }
-      const parts = (this.partial.join('') + text).split('\n');
-      this.partial = [parts.pop() ?? ''];
-      this.lines.push(...parts);
-      this.notify();
-    });
+    this.stdout = new StreamLines(this.child.stdout);
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (text: string) => (this.stderr += text));
-    this.closed = new Promise((resolve) => {
-      this.child.on('close', (code, signal) => {
-        this.isClosed = true;
-        this.notify();
-        const rest = this.partial.join('');
-        const stdout = rest === '' ? [...this.lines] : [...this.lines, rest];
-        resolve({ stdout, stderr: this.stderr, code, signal });
-      });
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+      this.child.on('close', (code, signal) => resolve([code, signal]));
     });
+    this.closed = exited.then(async ([code, signal]) => {
+      const rest = await this.stdout.ended;
+      const stdout = rest === '' ? [...this.lines] : [...this.lines, rest];
+      return { stdout, stderr: this.stderr, code, signal };
+    });
+  }
+
+  /** Complete stdout lines received so far, without their newlines. */
+  get lines(): readonly string[] {
+    return this.stdout.lines;
   }
 
   /** Writes raw input; an array is written as separate chunks. */
@@ -73,29 +63,18 @@ export class NodeProcess {
   }
 
   /** Resolves once `count` stdout lines have arrived; rejects if the process ends first. */
-  async waitForLines(count: number): Promise<string[]> {
-    while (this.lines.length < count) {
-      if (this.isClosed) {
-        throw new Error(`the node exited after ${this.lines.length} of ${count} lines; stderr: ${this.stderr}`);
-      }
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          this.waiters.delete(wake);
-          resolve();
-        };
-        this.waiters.add(wake);
-      });
+  async waitForLines(count: number): Promise<readonly string[]> {
+    try {
+      return await this.stdout.waitFor(count);
+    } catch {
+      const { stderr } = await this.closed;
+      throw new Error(`the node exited after ${this.lines.length} of ${count} lines; stderr: ${stderr}`);
     }
-    return this.lines;
   }
 
   /** Resolves when the process has exited and its output streams are closed. */
   finished(): Promise<NodeResult> {
     return this.closed;
-  }
-
-  private notify(): void {
-    for (const wake of [...this.waiters]) wake();
   }
 }
 

@@ -1,5 +1,6 @@
 /** Limits: a bad request costs no more than a good one, and long strings never slow a lookup. */
 import { describe, expect, it } from 'vitest';
+import { linesOf } from '../../support/lines.js';
 import { bodies, message } from '../../support/messages.js';
 import { NodeProcess, runNode } from '../../support/process.js';
 
@@ -48,7 +49,7 @@ describe('a reader that does not read stderr', () => {
     const result = await node.finished();
     expect(result.code).toBe(0);
     expect(bodies(result.stdout)).toEqual([{ type: 'list_ok', in_reply_to: 1, projections: [] }]);
-    const lines = result.stderr.trimEnd().split('\n');
+    const lines = linesOf(result.stderr);
     const summary = /^… and (\d+) more diagnostic lines, dropped while stderr was not being read$/.exec(
       lines.at(-1) ?? '',
     );
