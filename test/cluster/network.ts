@@ -22,9 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { parseJson } from '../../src/json/parse.js';
 import { stringifyJson } from '../../src/json/stringify.js';
 import { readLines } from '../support/lines.js';
+import { BIN } from '../support/spawned-node.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = `${ROOT}bin/projection-node`;
 /** Safety net only: how long `stop()` lets a node take to exit before killing it. */
 const EXIT_GRACE_MS = 10_000;
 
@@ -119,7 +119,8 @@ export class Client {
   }
 }
 
-interface NodeProcess {
+/** One node of the network: a bin/projection-node process whose stdin and stdout the network routes. */
+interface NetworkNode {
   readonly id: string;
   readonly child: ChildProcessWithoutNullStreams;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -143,7 +144,7 @@ export class Cluster {
   readonly unexpected: Received[] = [];
 
   private readonly messages: LoggedMessage[] = [];
-  private readonly nodes = new Map<string, NodeProcess>();
+  private readonly nodes = new Map<string, NetworkNode>();
   private readonly clients = new Map<string, Client>();
   private readonly partitioned = new Set<string>();
   private readonly holding = new Set<string>();
@@ -250,7 +251,7 @@ export class Cluster {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.on('close', (code, signal) => resolve({ code, signal }));
     });
-    const node: NodeProcess = { id, child, exited, stderr: '', held: [] };
+    const node: NetworkNode = { id, child, exited, stderr: '', held: [] };
     this.nodes.set(id, node);
 
     child.stdin.on('error', (error) => this.fail(new Error(`${id}: stdin: ${error.message}`)));
@@ -269,7 +270,7 @@ export class Cluster {
   }
 
   /** One stdout line of `node`: checked, then routed. */
-  private fromNode(node: NodeProcess, line: string): void {
+  private fromNode(node: NetworkNode, line: string): void {
     let message: Received;
     try {
       message = parseEnvelope(line);
@@ -312,7 +313,7 @@ export class Cluster {
   }
 
   /** Writes a line to a node's stdin; false if the stdin is closed already (during stop). */
-  private write(node: NodeProcess, line: string): boolean {
+  private write(node: NetworkNode, line: string): boolean {
     if (node.child.stdin.writableEnded || node.child.stdin.destroyed) return false;
     node.child.stdin.write(`${line}\n`);
     return true;
@@ -354,7 +355,7 @@ export class Cluster {
     this.waiters = [];
   }
 
-  private node(nodeId: string): NodeProcess {
+  private node(nodeId: string): NetworkNode {
     const node = this.nodes.get(nodeId);
     if (!node) throw new Error(`no node ${JSON.stringify(nodeId)} in ${this.nodeIds.join(', ')}`);
     return node;

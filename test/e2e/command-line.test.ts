@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { linesOf } from '../support/lines.js';
-import { runNode } from '../support/process.js';
+import { runNode } from '../support/spawned-node.js';
 import { DEFAULT_RPC_TIMEOUT_MS, MAX_LINE_BYTES, MAX_RPC_TIMEOUT_MS } from '../../src/cli.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../src/maelstrom/limits.js';
 

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { linesOf } from '../support/lines.js';
-import { runNode, type NodeResult } from '../support/process.js';
+import { runNode, type NodeResult } from '../support/spawned-node.js';
 
 /** A line from client c1 to node n1 with this raw body text. */
 const message = (body: string): string => `{"src":"c1","dest":"n1","body":${body}}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runNode } from '../support/process.js';
+import { runNode } from '../support/spawned-node.js';
 
 const bodies = (stdout: readonly string[]): unknown[] => stdout.map((line) => JSON.parse(line).body);
 

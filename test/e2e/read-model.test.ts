@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS_BEFORE_COMPILING } from '../../src/schema/hot-schema.js';
-import { runNode } from '../support/process.js';
+import { runNode } from '../support/spawned-node.js';
 
 /** Sends each body from client c1 to n1, numbering msg_ids from 1, and returns the reply bodies. */
 async function exchange(bodies: readonly object[]): Promise<unknown[]> {

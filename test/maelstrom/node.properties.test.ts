@@ -4,7 +4,7 @@ import { MAX_NESTING } from '../../src/maelstrom/limits.js';
 import { OPS } from '../../src/projections/ops.js';
 import { serveProjections } from '../../src/serve.js';
 import { cut } from '../support/chunks.js';
-import { start } from '../support/node.js';
+import { start } from '../support/in-process-node.js';
 
 /** Marks a field to leave out of the generated object. */
 const MISSING = Symbol('missing');

@@ -6,7 +6,7 @@ import { MAX_NESTING } from '../../src/maelstrom/limits.js';
 import { Node } from '../../src/maelstrom/node.js';
 import { serveProjections } from '../../src/serve.js';
 import { LineBuffer, StreamLines } from '../support/lines.js';
-import { exchange, start } from '../support/node.js';
+import { exchange, start } from '../support/in-process-node.js';
 
 /** A body with no fields of its own. */
 const noFields = z.object({});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileOutput } from '../../src/maelstrom/output.js';
 import { linesOf } from '../support/lines.js';
-import { BIN } from '../support/process.js';
+import { BIN } from '../support/spawned-node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'projection-node-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { OPS, type Op } from '../../src/projections/ops.js';
 import { serveProjections } from '../../src/serve.js';
 import { bodies, type ReplyBody } from '../support/messages.js';
-import { exchange } from '../support/node.js';
+import { exchange } from '../support/in-process-node.js';
 import { referenceApply } from '../support/reference.js';
 
 /** A state limit small enough for generated writes to pass it now and then. */

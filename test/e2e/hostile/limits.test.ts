@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { linesOf } from '../../support/lines.js';
 import { bodies, message } from '../../support/messages.js';
-import { NodeProcess, runNode } from '../../support/process.js';
+import { SpawnedNode, runNode } from '../../support/spawned-node.js';
 
 describe('a long invalid list', () => {
   it('is refused at its first bad element, in an error that names that one', async () => {
@@ -39,7 +39,7 @@ describe('a long invalid list', () => {
 
 describe('a reader that does not read stderr', () => {
   it('costs dropped diagnostics, counted in one line, and every request is still answered', async () => {
-    const node = new NodeProcess();
+    const node = new SpawnedNode();
     node.child.stderr.pause();
     const garbage = 300_000;
     node.write(`${'garbage\n'.repeat(garbage)}${message('{"type":"list","msg_id":1}')}\n`);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ownerOf } from '../../../src/cluster/rendezvous.js';
 import { bodies } from '../../support/messages.js';
-import { runNode } from '../../support/process.js';
+import { runNode } from '../../support/spawned-node.js';
 
 const line = (src: string, body: object): string => JSON.stringify({ src, dest: 'n1', body });
 const nameOwnedBy = (owner: string, nodeIds: readonly string[]): string => {

@@ -1,3 +1,4 @@
+/** A Node of src/maelstrom in the test's own process, fed and read through in-memory streams. */
 import { PassThrough } from 'node:stream';
 import { Node } from '../../src/maelstrom/node.js';
 import { StreamLines } from './lines.js';

@@ -1,3 +1,7 @@
+/**
+ * bin/projection-node as a child process that a test drives: it writes the input, waits
+ * for stdout lines, and reads what the process wrote once it has exited.
+ */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { StreamLines } from './lines.js';
@@ -15,8 +19,8 @@ export interface NodeResult {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** A running bin/projection-node with its stdout gathered into lines as they arrive. */
-export class NodeProcess {
+/** A running bin/projection-node, spawned by the test, with its stdout gathered into lines as they arrive. */
+export class SpawnedNode {
   readonly child: ChildProcessWithoutNullStreams;
   stderr = '';
   private readonly stdout: StreamLines;
@@ -84,7 +88,7 @@ export function runNode(
   args: readonly string[] = [],
   nodeArgs: readonly string[] = [],
 ): Promise<NodeResult> {
-  const node = new NodeProcess(args, nodeArgs);
+  const node = new SpawnedNode(args, nodeArgs);
   node.write(input);
   node.endInput();
   return node.finished();
