@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ownerOf } from '../../src/cluster/rendezvous.js';
 import { parseJson } from '../../src/json/parse.js';
+import { nameOwnedBy } from '../support/ownership.js';
 import {
   parseEnvelope,
   startCluster,
@@ -27,14 +28,6 @@ afterEach(async () => {
   const results = await Promise.allSettled(stopping.map((started) => started.stop()));
   for (const result of results) if (result.status === 'rejected') throw result.reason;
 });
-
-/** The first `${prefix}-<i>` that `owner` owns among `nodeIds`. */
-function nameOwnedBy(owner: string, nodeIds: readonly string[], prefix: string): string {
-  for (let index = 0; ; index++) {
-    const name = `${prefix}-${index}`;
-    if (ownerOf(name, nodeIds) === owner) return name;
-  }
-}
 
 /** A projection whose "added" events append their event_data: its state counts the events applied. */
 function createLog(name: string): Body {

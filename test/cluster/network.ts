@@ -21,6 +21,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseJson } from '../../src/json/parse.js';
 import { stringifyJson } from '../../src/json/stringify.js';
+import { isObject } from '../support/json.js';
 import { readLines } from '../support/lines.js';
 import { BIN } from '../support/spawned-node.js';
 
@@ -380,10 +381,6 @@ export function parseEnvelope(line: string): Received {
       throw new Error(`body.${field} is not an integer`);
   }
   return { src, dest, body: body as Body, line };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

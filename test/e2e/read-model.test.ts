@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS_BEFORE_COMPILING } from '../../src/schema/hot-schema.js';
+import { requestLines } from '../support/messages.js';
 import { runNode } from '../support/spawned-node.js';
 
 /** Sends each body from client c1 to n1, numbering msg_ids from 1, and returns the reply bodies. */
 async function exchange(bodies: readonly object[]): Promise<unknown[]> {
-  const input = bodies.map((body, index) =>
-    JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: index + 1 } }),
-  );
-  const { stdout, stderr, code } = await runNode(`${input.join('\n')}\n`);
+  const { stdout, stderr, code } = await runNode(`${requestLines(bodies).join('\n')}\n`);
   expect(stderr).toBe('');
   expect(code).toBe(0);
   return stdout.map((line) => JSON.parse(line).body);

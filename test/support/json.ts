@@ -12,3 +12,8 @@ export function stateText(state: unknown): string {
 export function stateValue(state: unknown): unknown {
   return parseJson(stateText(state));
 }
+
+/** A JSON object: not null, not an array. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -7,6 +7,13 @@ export const request =
   (id: number): string =>
     message(body.replaceAll('#', String(id)));
 
+/** A line from client c1 to node n1 for each body, numbering their msg_ids from `firstMsgId`. */
+export function requestLines(bodies: readonly object[], firstMsgId = 1): string[] {
+  return bodies.map((body, index) =>
+    JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: firstMsgId + index } }),
+  );
+}
+
 /** The reply line node n1 writes to client c1 for this raw body text. */
 export const replyLine = (body: string): string => `{"src":"n1","dest":"c1","body":${body}}`;
 
