@@ -2,15 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ownerOf } from '../../src/cluster/rendezvous.js';
 import { parseJson } from '../../src/json/parse.js';
 import { nameOwnedBy } from '../support/ownership.js';
-import {
-  parseEnvelope,
-  startCluster,
-  type Body,
-  type Cluster,
-  type ClusterOptions,
-  type LoggedMessage,
-  type Received,
-} from './network.js';
+import { type Body, parseEnvelope, type Received } from './envelope.js';
+import { startCluster, type Cluster, type ClusterOptions, type LoggedMessage } from './network.js';
 
 const running: Cluster[] = [];
 /** Short, so that a timeout costs the test little; long enough for a loaded machine's round trip. */

@@ -17,32 +17,14 @@
  * "c0" is the client that sends `init`; tests use other client ids.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseJson } from '../../src/json/parse.js';
 import { stringifyJson } from '../../src/json/stringify.js';
-import { isObject } from '../support/json.js';
 import { readLines } from '../support/lines.js';
-import { BIN } from '../support/spawned-node.js';
+import { assertBuildIsFresh, BIN, ROOT } from '../support/spawned-node.js';
+import { Client } from './client.js';
+import { type Body, parseEnvelope, type Received } from './envelope.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Safety net only: how long `stop()` lets a node take to exit before killing it. */
 const EXIT_GRACE_MS = 10_000;
-
-export interface Body {
-  readonly type: string;
-  readonly msg_id?: number;
-  readonly in_reply_to?: number;
-  readonly [field: string]: unknown;
-}
-
-/** A message as a node wrote it: the parsed envelope and the exact line (without "\n"). */
-export interface Received {
-  readonly src: string;
-  readonly dest: string;
-  readonly body: Body;
-  readonly line: string;
-}
 
 /**
  * What the network did with a node-to-node message: delivered it, dropped it (partition,
@@ -60,64 +42,6 @@ export interface ClusterOptions {
   readonly rpcTimeoutMs?: number;
   /** Send `init` to each node (default true). Without it a node answers as its request's `dest`. */
   readonly init?: boolean;
-}
-
-export interface Exchange {
-  /** The msg_id the client gave the request. */
-  readonly msgId: number;
-  /** The reply, matched by in_reply_to. */
-  readonly reply: Promise<Received>;
-}
-
-/** A client of the cluster: numbers its requests and matches the replies. */
-export class Client {
-  private nextMsgId = 1;
-  private readonly pending = new Map<
-    number,
-    { node: string; resolve: (reply: Received) => void; reject: (error: Error) => void }
-  >();
-
-  constructor(
-    readonly id: string,
-    private readonly network: Cluster,
-  ) {}
-
-  /** Sends `body` (with a fresh msg_id) to `nodeId` and resolves with the reply body. */
-  async request(nodeId: string, body: { readonly type: string; readonly [field: string]: unknown }): Promise<Body> {
-    return (await this.send(nodeId, body).reply).body;
-  }
-
-  /** Sends `body` to `nodeId`; the reply comes with its envelope and line. */
-  send(nodeId: string, body: { readonly type: string; readonly [field: string]: unknown }): Exchange {
-    const msgId = this.nextMsgId++;
-    // Replies arrive on a later turn of the event loop, so waiting for one can start after sending.
-    this.network.fromClient({ src: this.id, dest: nodeId, body: { ...body, msg_id: msgId } });
-    const reply = new Promise<Received>((resolve, reject) => {
-      this.pending.set(msgId, { node: nodeId, resolve, reject });
-    });
-    return { msgId, reply };
-  }
-
-  /** Requests sent and not answered (a partition may have dropped them). */
-  get pendingCount(): number {
-    return this.pending.size;
-  }
-
-  /** @internal Takes a message addressed to this client; false if nobody waits for it. */
-  deliver(message: Received): boolean {
-    const inReplyTo = message.body.in_reply_to;
-    const waiting = typeof inReplyTo === 'number' ? this.pending.get(inReplyTo) : undefined;
-    if (!waiting || waiting.node !== message.src) return false;
-    this.pending.delete(inReplyTo as number);
-    waiting.resolve(message);
-    return true;
-  }
-
-  /** @internal */
-  fail(error: Error): void {
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
-  }
 }
 
 /** One node of the network: a bin/projection-node process whose stdin and stdout the network routes. */
@@ -367,22 +291,6 @@ export class Cluster {
   }
 }
 
-/** Checks that `line` is an envelope Maelstrom accepts, and parses it (numbers exactly). */
-export function parseEnvelope(line: string): Received {
-  const value = parseJson(line);
-  if (!isObject(value)) throw new Error('not a JSON object');
-  const { src, dest, body } = value;
-  if (typeof src !== 'string') throw new Error('src is not a string');
-  if (typeof dest !== 'string') throw new Error('dest is not a string');
-  if (!isObject(body)) throw new Error('body is not an object');
-  if (typeof body.type !== 'string') throw new Error('body.type is not a string');
-  for (const field of ['msg_id', 'in_reply_to'] as const) {
-    if (body[field] !== undefined && !Number.isSafeInteger(body[field]))
-      throw new Error(`body.${field} is not an integer`);
-  }
-  return { src, dest, body: body as Body, line };
-}
-
 /**
  * Starts `nodeCount` nodes n1..nN, and (unless `init: false`) initializes each with its
  * id and all ids, waiting for every init_ok.
@@ -404,21 +312,4 @@ export async function startCluster(nodeCount: number, options: ClusterOptions = 
     throw error;
   }
   return cluster;
-}
-
-/**
- * bin/projection-node runs the build in dist/ when there is one, so a build older than
- * src/ would test old code. The entry is read from the bin rather than assumed.
- */
-function assertBuildIsFresh(): void {
-  const file = /'dist', '([^']+)'/.exec(readFileSync(BIN, 'utf8'))?.[1];
-  const entry = `dist/${file}`;
-  if (file === undefined || !existsSync(`${ROOT}${entry}`)) return; // the bin compiles src/ on the fly
-  const built = statSync(`${ROOT}${entry}`).mtimeMs;
-  const src = `${ROOT}src/`;
-  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
-    if (file.endsWith('.ts') && statSync(`${src}${file}`).mtimeMs > built) {
-      throw new Error(`${entry} is older than src/${file}: run \`npm run build\` first`);
-    }
-  }
 }

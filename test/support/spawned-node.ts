@@ -3,11 +3,14 @@
  * for stdout lines, and reads what the process wrote once it has exited.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { StreamLines } from './lines.js';
 
+/** The checkout, found from this file rather than from the working directory; it ends in "/". */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** bin/projection-node, found from this file rather than from the working directory. */
-export const BIN = fileURLToPath(new URL('../../bin/projection-node', import.meta.url));
+export const BIN = `${ROOT}bin/projection-node`;
 
 export type Input = string | Buffer | readonly Buffer[];
 
@@ -92,4 +95,21 @@ export function runNode(
   node.write(input);
   node.endInput();
   return node.finished();
+}
+
+/**
+ * bin/projection-node runs the build in dist/ when there is one, so a build older than
+ * src/ would test old code. The entry is read from the bin rather than assumed.
+ */
+export function assertBuildIsFresh(): void {
+  const file = /'dist', '([^']+)'/.exec(readFileSync(BIN, 'utf8'))?.[1];
+  const entry = `dist/${file}`;
+  if (file === undefined || !existsSync(`${ROOT}${entry}`)) return; // the bin compiles src/ on the fly
+  const built = statSync(`${ROOT}${entry}`).mtimeMs;
+  const src = `${ROOT}src/`;
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    if (file.endsWith('.ts') && statSync(`${src}${file}`).mtimeMs > built) {
+      throw new Error(`${entry} is older than src/${file}: run \`npm run build\` first`);
+    }
+  }
 }
