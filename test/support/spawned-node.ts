@@ -5,7 +5,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { StreamLines } from './lines.js';
+import { requestLines } from './messages.js';
 
 /** The checkout, found from this file rather than from the working directory; it ends in "/". */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -95,6 +97,17 @@ export function runNode(
   node.write(input);
   node.endInput();
   return node.finished();
+}
+
+/**
+ * Sends each body from client c1 to n1 through a fresh node, numbering msg_ids from 1,
+ * and returns the reply bodies once the node has exited 0 with nothing on stderr.
+ */
+export async function replyBodies(bodies: readonly object[]): Promise<unknown[]> {
+  const { stdout, stderr, code } = await runNode(`${requestLines(bodies).join('\n')}\n`);
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  return stdout.map((line) => JSON.parse(line).body);
 }
 
 /**
