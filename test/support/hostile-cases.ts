@@ -4,7 +4,9 @@
  * table, each followed by a read of a sentinel projection that nothing may change.
  * Run `npm run build` first: bin/projection-node runs dist/.
  *
- * A topic's test file is its table and one call of `hostileCases`.
+ * A topic's test file is its table and one call of `hostileCases`. To add a case, add a
+ * line and what it must get to a table: cases run in order on one node, so a case may
+ * read what an earlier one in its table created. List what it creates in the call.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { linesOf } from './lines.js';
@@ -46,20 +48,25 @@ export interface Case {
   readonly expect: Expectation;
 }
 
+/** No reply, and one stderr line that names the line. */
 export const unanswerable: Expectation = { kind: 'none', logged: true };
+/** No reply, and nothing on stderr: a blank line. */
 export const ignored: Expectation = { kind: 'none', logged: false };
+/** One error reply with this code, its text equal to `text` or matching it; `inReplyTo` as in Expectation. */
 export const error = (code: number, text?: string | RegExp, inReplyTo?: string | null): Expectation => ({
   kind: 'error',
   code,
   text,
   inReplyTo,
 });
+/** One reply of this type; `check` looks further. */
 export const ok = (type: string, check?: (reply: Reply) => void): Expectation => ({ kind: 'ok', type, check });
 /** A reply whose raw text contains each fragment, e.g. exact number digits. */
 export const okContaining = (type: string, ...fragments: string[]): Expectation =>
   ok(type, ({ raw }) => {
     for (const fragment of fragments) expect(raw).toContain(fragment);
   });
+/** Checks that the reply's state, as the node wrote it, is exactly `state`. */
 export const stateIs =
   (state: string): ((reply: Reply) => void) =>
   ({ raw }) =>
