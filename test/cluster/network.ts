@@ -17,30 +17,14 @@
  * "c0" is the client that sends `init`; tests use other client ids.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseJson } from '../../src/json/parse.js';
 import { stringifyJson } from '../../src/json/stringify.js';
+import { readLines } from '../support/lines.js';
+import { assertBuildIsFresh, BIN, ROOT } from '../support/spawned-node.js';
+import { Client } from './client.js';
+import { type Body, parseEnvelope, type Received } from './envelope.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = `${ROOT}bin/projection-node`;
 /** Safety net only: how long `stop()` lets a node take to exit before killing it. */
 const EXIT_GRACE_MS = 10_000;
-
-export interface Body {
-  readonly type: string;
-  readonly msg_id?: number;
-  readonly in_reply_to?: number;
-  readonly [field: string]: unknown;
-}
-
-/** A message as a node wrote it: the parsed envelope and the exact line (without "\n"). */
-export interface Received {
-  readonly src: string;
-  readonly dest: string;
-  readonly body: Body;
-  readonly line: string;
-}
 
 /**
  * What the network did with a node-to-node message: delivered it, dropped it (partition,
@@ -62,65 +46,8 @@ export interface ClusterOptions {
   readonly dataDir?: string;
 }
 
-export interface Exchange {
-  /** The msg_id the client gave the request. */
-  readonly msgId: number;
-  /** The reply, matched by in_reply_to. */
-  readonly reply: Promise<Received>;
-}
-
-/** A client of the cluster: numbers its requests and matches the replies. */
-export class Client {
-  private nextMsgId = 1;
-  private readonly pending = new Map<
-    number,
-    { node: string; resolve: (reply: Received) => void; reject: (error: Error) => void }
-  >();
-
-  constructor(
-    readonly id: string,
-    private readonly network: Cluster,
-  ) {}
-
-  /** Sends `body` (with a fresh msg_id) to `nodeId` and resolves with the reply body. */
-  async request(nodeId: string, body: { readonly type: string; readonly [field: string]: unknown }): Promise<Body> {
-    return (await this.send(nodeId, body).reply).body;
-  }
-
-  /** Sends `body` to `nodeId`; the reply comes with its envelope and line. */
-  send(nodeId: string, body: { readonly type: string; readonly [field: string]: unknown }): Exchange {
-    const msgId = this.nextMsgId++;
-    // Replies arrive on a later turn of the event loop, so waiting for one can start after sending.
-    this.network.fromClient({ src: this.id, dest: nodeId, body: { ...body, msg_id: msgId } });
-    const reply = new Promise<Received>((resolve, reject) => {
-      this.pending.set(msgId, { node: nodeId, resolve, reject });
-    });
-    return { msgId, reply };
-  }
-
-  /** Requests sent and not answered (a partition may have dropped them). */
-  get pendingCount(): number {
-    return this.pending.size;
-  }
-
-  /** @internal Takes a message addressed to this client; false if nobody waits for it. */
-  deliver(message: Received): boolean {
-    const inReplyTo = message.body.in_reply_to;
-    const waiting = typeof inReplyTo === 'number' ? this.pending.get(inReplyTo) : undefined;
-    if (!waiting || waiting.node !== message.src) return false;
-    this.pending.delete(inReplyTo as number);
-    waiting.resolve(message);
-    return true;
-  }
-
-  /** @internal */
-  fail(error: Error): void {
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
-  }
-}
-
-interface NodeProcess {
+/** One node of the network: a bin/projection-node process whose stdin and stdout the network routes. */
+interface NetworkNode {
   readonly id: string;
   readonly child: ChildProcessWithoutNullStreams;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -144,7 +71,7 @@ export class Cluster {
   readonly unexpected: Received[] = [];
 
   private readonly messages: LoggedMessage[] = [];
-  private readonly nodes = new Map<string, NodeProcess>();
+  private readonly nodes = new Map<string, NetworkNode>();
   private readonly clients = new Map<string, Client>();
   private readonly partitioned = new Set<string>();
   private readonly holding = new Set<string>();
@@ -269,7 +196,7 @@ export class Cluster {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.on('close', (code, signal) => resolve({ code, signal }));
     });
-    const node: NodeProcess = { id, child, exited, stderr: '', held: [] };
+    const node: NetworkNode = { id, child, exited, stderr: '', held: [] };
     this.nodes.set(id, node);
 
     child.stdin.on('error', (error) => this.fail(new Error(`${id}: stdin: ${error.message}`)));
@@ -278,17 +205,10 @@ export class Cluster {
       node.stderr += chunk;
       this.checkWaiters();
     });
-    child.stdout.setEncoding('utf8');
-    let partial = '';
-    child.stdout.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() as string;
-      for (const line of lines) this.fromNode(node, line);
-    });
-    child.stdout.on('end', () => {
+    void readLines(child.stdout, (line) => this.fromNode(node, line)).then((rest) => {
       // A node killed on purpose may die mid-line.
-      if (partial !== '' && !this.killing.has(id)) {
-        this.fail(new Error(`${id} wrote an unterminated last line: ${JSON.stringify(partial)}`));
+      if (rest !== '' && !this.killing.has(id)) {
+        this.fail(new Error(`${id} wrote an unterminated last line: ${JSON.stringify(rest)}`));
       }
     });
     void exited.then(({ code, signal }) => {
@@ -298,7 +218,7 @@ export class Cluster {
   }
 
   /** One stdout line of `node`: checked, then routed. */
-  private fromNode(node: NodeProcess, line: string): void {
+  private fromNode(node: NetworkNode, line: string): void {
     let message: Received;
     try {
       message = parseEnvelope(line);
@@ -341,7 +261,7 @@ export class Cluster {
   }
 
   /** Writes a line to a node's stdin; false if the stdin is closed already (during stop). */
-  private write(node: NodeProcess, line: string): boolean {
+  private write(node: NetworkNode, line: string): boolean {
     if (node.child.stdin.writableEnded || node.child.stdin.destroyed) return false;
     node.child.stdin.write(`${line}\n`);
     return true;
@@ -383,7 +303,7 @@ export class Cluster {
     this.waiters = [];
   }
 
-  private node(nodeId: string): NodeProcess {
+  private node(nodeId: string): NetworkNode {
     const node = this.nodes.get(nodeId);
     if (!node) throw new Error(`no node ${JSON.stringify(nodeId)} in ${this.nodeIds.join(', ')}`);
     return node;
@@ -392,26 +312,6 @@ export class Cluster {
   private assertNode(nodeId: string): void {
     this.node(nodeId);
   }
-}
-
-/** Checks that `line` is an envelope Maelstrom accepts, and parses it (numbers exactly). */
-export function parseEnvelope(line: string): Received {
-  const value = parseJson(line);
-  if (!isObject(value)) throw new Error('not a JSON object');
-  const { src, dest, body } = value;
-  if (typeof src !== 'string') throw new Error('src is not a string');
-  if (typeof dest !== 'string') throw new Error('dest is not a string');
-  if (!isObject(body)) throw new Error('body is not an object');
-  if (typeof body.type !== 'string') throw new Error('body.type is not a string');
-  for (const field of ['msg_id', 'in_reply_to'] as const) {
-    if (body[field] !== undefined && !Number.isSafeInteger(body[field]))
-      throw new Error(`body.${field} is not an integer`);
-  }
-  return { src, dest, body: body as Body, line };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -435,21 +335,4 @@ export async function startCluster(nodeCount: number, options: ClusterOptions = 
     throw error;
   }
   return cluster;
-}
-
-/**
- * bin/projection-node runs the build in dist/ when there is one, so a build older than
- * src/ would test old code. The entry is read from the bin rather than assumed.
- */
-function assertBuildIsFresh(): void {
-  const file = /'dist', '([^']+)'/.exec(readFileSync(BIN, 'utf8'))?.[1];
-  const entry = `dist/${file}`;
-  if (file === undefined || !existsSync(`${ROOT}${entry}`)) return; // the bin compiles src/ on the fly
-  const built = statSync(`${ROOT}${entry}`).mtimeMs;
-  const src = `${ROOT}src/`;
-  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
-    if (file.endsWith('.ts') && statSync(`${src}${file}`).mtimeMs > built) {
-      throw new Error(`${entry} is older than src/${file}: run \`npm run build\` first`);
-    }
-  }
 }

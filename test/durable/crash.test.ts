@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveProjections } from '../../src/serve.js';
 import { bodies, type ReplyBody } from '../support/messages.js';
-import { exchange } from '../support/node.js';
-import { NodeProcess } from '../support/process.js';
+import { exchange } from '../support/in-process-node.js';
+import { SpawnedNode } from '../support/spawned-node.js';
 
 const NAMES = ['a', 'b', 'c'];
 const KILLS = 30;
@@ -90,7 +90,7 @@ describe('a node SIGKILLed at random moments', () => {
     /** The last batch sent, and how many of its requests were answered before the kill. */
     let previous: { batch: string[]; answered: number } | undefined;
     for (let kill = 0; kill <= KILLS; kill++) {
-      const node = new NodeProcess(['--data-dir', dataDir]);
+      const node = new SpawnedNode(['--data-dir', dataDir]);
       // First, what the restarted node holds: an in-memory node's after some prefix of the requests.
       node.writeLines(probes());
       const recovered = bodies(await node.waitForLines(NAMES.length + 1));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bodies, message } from '../support/messages.js';
-import { NodeProcess, runNode } from '../support/process.js';
+import { SpawnedNode, runNode } from '../support/spawned-node.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -48,7 +48,7 @@ describe('--data-dir', () => {
 
   it('lets one process at a time use a directory; the second stops with one line and exit status 1', async () => {
     const dir = dataDir();
-    const first = new NodeProcess(['--data-dir', dir]);
+    const first = new SpawnedNode(['--data-dir', dir]);
     first.write(lines(update(1)));
     await first.waitForLines(1);
     const second = await runNode(lines(update(2)), ['--data-dir', dir]);

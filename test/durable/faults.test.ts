@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { serveProjections } from '../../src/serve.js';
 import { FaultyFileSystem } from '../storage/faulty-fs.js';
 import { bodies, type ReplyBody } from '../support/messages.js';
-import { type Harness, start } from '../support/node.js';
+import { type Harness, start } from '../support/in-process-node.js';
 
 const dirs: string[] = [];
 afterEach(() => {

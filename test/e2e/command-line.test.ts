@@ -2,7 +2,8 @@ import { constants } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runNode } from '../support/process.js';
+import { linesOf } from '../support/lines.js';
+import { runNode } from '../support/spawned-node.js';
 import { DEFAULT_RPC_TIMEOUT_MS, MAX_LINE_BYTES, MAX_RPC_TIMEOUT_MS } from '../../src/cli.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../src/maelstrom/limits.js';
 
@@ -29,7 +30,7 @@ describe('command line', () => {
   it('a bad value is named on stderr with what the flag takes, before the usage, and exits 2', async () => {
     const { stdout, stderr, code } = await runNode('', ['--max-line-bytes', '-5']);
     expect(stdout).toEqual([]);
-    expect(stderr.split('\n').slice(0, 3)).toEqual([
+    expect(linesOf(stderr).slice(0, 3)).toEqual([
       `projection-node: --max-line-bytes takes a whole number from 1 to ${MAX_LINE_BYTES}, got "-5"`,
       '',
       'Usage: projection-node [options]',
@@ -92,7 +93,7 @@ describe("the README's Command line section", () => {
     const [bin, ...args] = command.split(' ');
     expect(bin).toBe('bin/projection-node');
     const { stderr, code } = await runNode('', args);
-    expect(stderr.split('\n')[0]).toBe(message);
+    expect(linesOf(stderr)[0]).toBe(message);
     expect(code).toBe(2);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linesOf } from '../support/lines.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -148,7 +149,7 @@ describe('the npm package', () => {
   });
 
   it('answers it through npx, and npx writes nothing else to stdout', async () => {
-    const command = installBlock?.[1]?.split('\n').find((line) => line.startsWith('echo ')) ?? '';
+    const command = linesOf(installBlock?.[1] ?? '').find((line) => line.startsWith('echo ')) ?? '';
     const result = await run('sh', ['-c', command], project);
     expect(result.stdout).toBe(`${quickStart?.[2]}\n`);
     expect(result.code).toBe(0);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runNode } from '../support/process.js';
-
-const bodies = (stdout: readonly string[]): unknown[] => stdout.map((line) => JSON.parse(line).body);
+import { bodies } from '../support/messages.js';
+import { runNode } from '../support/spawned-node.js';
 
 const line = (src: string, dest: string, body: object): string => JSON.stringify({ src, dest, body });
 

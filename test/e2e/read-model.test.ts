@@ -1,28 +1,11 @@
+/** Read models end to end: declarative handlers, and queries and management. */
 import { describe, expect, it } from 'vitest';
-import { CHECKS_BEFORE_COMPILING } from '../../src/schema/hot-schema.js';
-import { runNode } from '../support/process.js';
-
-/** Sends each body from client c1 to n1, numbering msg_ids from 1, and returns the reply bodies. */
-async function exchange(bodies: readonly object[]): Promise<unknown[]> {
-  const input = bodies.map((body, index) =>
-    JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: index + 1 } }),
-  );
-  const { stdout, stderr, code } = await runNode(`${input.join('\n')}\n`);
-  expect(stderr).toBe('');
-  expect(code).toBe(0);
-  return stdout.map((line) => JSON.parse(line).body);
-}
-
-const update = (projection: string, event_type: unknown, event_data: unknown, extra: object = {}) => ({
-  type: 'update',
-  projection,
-  event: { event_type, event_data, ...extra },
-});
-const read = (projection: string) => ({ type: 'read', projection });
+import { readBody, updateBody } from '../support/messages.js';
+import { replyBodies } from '../support/spawned-node.js';
 
 describe('declarative handlers, end to end', () => {
   it('append, remove, replace and ignore on an array keyed by sku', async () => {
-    const replies = await exchange([
+    const replies = await replyBodies([
       {
         type: 'create',
         name: 'cart',
@@ -30,15 +13,15 @@ describe('declarative handlers, end to end', () => {
         key: 'sku',
         handlers: { Added: 'append', Removed: 'remove', Cleared: 'replace', Viewed: 'ignore' },
       },
-      update('cart', 'Added', { sku: 'a', qty: 1 }),
-      update('cart', 'Added', { sku: 'a', qty: 2 }),
-      update('cart', 'Changed', { sku: 'a', qty: 5 }),
-      update('cart', 'Viewed', { sku: 'zzz' }),
-      update('cart', 'Removed', { sku: 'a' }),
-      update('cart', 'Removed', { qty: 1 }),
-      update('cart', 'Cleared', { note: 'now an object' }),
-      update('cart', 'Added', { sku: 'b' }),
-      read('cart'),
+      updateBody('cart', 'Added', { sku: 'a', qty: 1 }),
+      updateBody('cart', 'Added', { sku: 'a', qty: 2 }),
+      updateBody('cart', 'Changed', { sku: 'a', qty: 5 }),
+      updateBody('cart', 'Viewed', { sku: 'zzz' }),
+      updateBody('cart', 'Removed', { sku: 'a' }),
+      updateBody('cart', 'Removed', { qty: 1 }),
+      updateBody('cart', 'Cleared', { note: 'now an object' }),
+      updateBody('cart', 'Added', { sku: 'b' }),
+      readBody('cart'),
     ]);
     expect(replies).toEqual([
       { type: 'projection_created', in_reply_to: 1, name: 'cart', version: 0 },
@@ -92,12 +75,12 @@ describe('declarative handlers, end to end', () => {
   });
 
   it('remove on an object state, and merge into a scalar', async () => {
-    const replies = await exchange([
+    const replies = await replyBodies([
       { type: 'create', name: 'flags', initial_state: { a: 1, b: 2, c: 3 }, handlers: { Unset: 'remove' } },
-      update('flags', 'Unset', ['a', 'b']),
+      updateBody('flags', 'Unset', ['a', 'b']),
       { type: 'create', name: 'counter', initial_state: 0 },
-      update('counter', 'Set', 7),
-      update('counter', 'Unset', 1),
+      updateBody('counter', 'Set', 7),
+      updateBody('counter', 'Unset', 1),
     ]);
     expect(replies).toEqual([
       { type: 'projection_created', in_reply_to: 1, name: 'flags', version: 0 },
@@ -109,7 +92,7 @@ describe('declarative handlers, end to end', () => {
   });
 
   it('refuses an unknown op or a bad key at create', async () => {
-    const replies = await exchange([
+    const replies = await replyBodies([
       { type: 'create', name: 'x', handlers: { E: 'upsert' } },
       { type: 'create', name: 'x', key: 7 },
       { type: 'list' },
@@ -129,16 +112,16 @@ describe('declarative handlers, end to end', () => {
 
 describe('queries and management, end to end', () => {
   it('read, list in creation order, delete, and errors 20 and 21', async () => {
-    const replies = await exchange([
+    const replies = await replyBodies([
       { type: 'create', name: 'b' },
       { type: 'create', name: 'a', initial_state: { n: 0 } },
       { type: 'create', name: 'b' },
-      update('a', 'E', { n: 1 }),
+      updateBody('a', 'E', { n: 1 }),
       { type: 'list' },
       { type: 'delete', projection: 'b' },
       { type: 'delete', projection: 'b' },
-      read('b'),
-      read('a'),
+      readBody('b'),
+      readBody('a'),
     ]);
     expect(replies).toEqual([
       { type: 'projection_created', in_reply_to: 1, name: 'b', version: 0 },
@@ -157,170 +140,6 @@ describe('queries and management, end to end', () => {
       { type: 'error', in_reply_to: 7, code: 20, text: 'delete: projection "b" does not exist' },
       { type: 'error', in_reply_to: 8, code: 20, text: 'read: projection "b" does not exist' },
       { type: 'read_ok', in_reply_to: 9, projection: 'a', version: 1, state: { n: 1 } },
-    ]);
-  });
-});
-
-describe('redelivery, concurrency and atomic rebuild, end to end', () => {
-  const event = (id: string, eventId?: string | number) => ({
-    event_type: 'E',
-    event_data: { id },
-    ...(eventId === undefined ? {} : { event_id: eventId }),
-  });
-
-  it('duplicates across updates and rebuilds, and within one rebuild', async () => {
-    const replies = await exchange([
-      update('p', 'E', { id: 'a' }, { event_id: 'e1' }),
-      update('p', 'E', { id: 'b' }, { event_id: 'e1' }),
-      {
-        type: 'rebuild',
-        projection: 'p',
-        events: [event('x', 'e2'), event('y', 'e2'), event('z', 7), event('w', '7')],
-      },
-      update('p', 'E', { id: 'again' }, { event_id: 'e1' }),
-      update('p', 'E', { id: 'again' }, { event_id: 7 }),
-    ]);
-    expect(replies).toEqual([
-      { type: 'projection_updated', in_reply_to: 1, projection: 'p', version: 1, state: [{ id: 'a' }] },
-      {
-        type: 'projection_updated',
-        in_reply_to: 2,
-        projection: 'p',
-        version: 1,
-        state: [{ id: 'a' }],
-        duplicate: true,
-      },
-      { type: 'projection_rebuilt', in_reply_to: 3, projection: 'p', events_processed: 3, version: 3 },
-      {
-        type: 'projection_updated',
-        in_reply_to: 4,
-        projection: 'p',
-        version: 4,
-        state: [{ id: 'x' }, { id: 'z' }, { id: 'w' }, { id: 'again' }],
-      },
-      {
-        type: 'projection_updated',
-        in_reply_to: 5,
-        projection: 'p',
-        version: 4,
-        state: [{ id: 'x' }, { id: 'z' }, { id: 'w' }, { id: 'again' }],
-        duplicate: true,
-      },
-    ]);
-  });
-
-  it('expected_version on update and rebuild', async () => {
-    const replies = await exchange([
-      update('p', 'E', { id: 'a' }, {}),
-      { ...update('p', 'E', { id: 'b' }), expected_version: 1 },
-      { ...update('p', 'E', { id: 'c' }), expected_version: 1 },
-      { type: 'rebuild', projection: 'p', events: [event('r')], expected_version: 0 },
-      { type: 'rebuild', projection: 'p', events: [event('r')], expected_version: 2 },
-      { type: 'rebuild', projection: 'fresh', events: [], expected_version: 0 },
-    ]);
-    expect(replies).toEqual([
-      { type: 'projection_updated', in_reply_to: 1, projection: 'p', version: 1, state: [{ id: 'a' }] },
-      { type: 'projection_updated', in_reply_to: 2, projection: 'p', version: 2, state: [{ id: 'a' }, { id: 'b' }] },
-      {
-        type: 'error',
-        in_reply_to: 3,
-        code: 22,
-        text: 'update: expected version 1, but projection "p" is at version 2',
-      },
-      {
-        type: 'error',
-        in_reply_to: 4,
-        code: 22,
-        text: 'rebuild: expected version 0, but projection "p" is at version 2',
-      },
-      { type: 'projection_rebuilt', in_reply_to: 5, projection: 'p', events_processed: 1, version: 1 },
-      { type: 'projection_rebuilt', in_reply_to: 6, projection: 'fresh', events_processed: 0, version: 0 },
-    ]);
-  });
-
-  it(`names bad requests and bad events the same once their checks are compiled (after ${CHECKS_BEFORE_COMPILING})`, async () => {
-    const warmUp = Array.from({ length: CHECKS_BEFORE_COMPILING }, (_, index) => update('o', 'E', { last: index }));
-    const events: object[] = Array.from({ length: CHECKS_BEFORE_COMPILING + 10 }, (_, index) => ({
-      event_type: 'E',
-      event_data: { index },
-    }));
-    // The first bad event, checked by the compiled schema; the second is never looked at.
-    events[CHECKS_BEFORE_COMPILING + 5] = { event_type: 5 };
-    events[CHECKS_BEFORE_COMPILING + 7] = { event_type: 'E' };
-    const replies = await exchange([
-      { type: 'create', name: 'o', initial_state: {} },
-      ...warmUp,
-      update('o', 5, {}),
-      { type: 'rebuild', projection: 'o', events },
-      read('o'),
-    ]);
-    expect(replies.slice(-3)).toEqual([
-      {
-        type: 'error',
-        in_reply_to: CHECKS_BEFORE_COMPILING + 2,
-        code: 12,
-        text: 'update: event.event_type must be a string, got number',
-      },
-      {
-        type: 'error',
-        in_reply_to: CHECKS_BEFORE_COMPILING + 3,
-        code: 12,
-        text: `rebuild: events[${CHECKS_BEFORE_COMPILING + 5}].event_type must be a string, got number; events[${CHECKS_BEFORE_COMPILING + 5}].event_data is required`,
-      },
-      {
-        type: 'read_ok',
-        in_reply_to: CHECKS_BEFORE_COMPILING + 4,
-        projection: 'o',
-        version: CHECKS_BEFORE_COMPILING,
-        state: { last: CHECKS_BEFORE_COMPILING - 1 },
-      },
-    ]);
-  });
-
-  it('a rebuild with one bad event changes nothing, and names the event', async () => {
-    const replies = await exchange([
-      { type: 'create', name: 'o', initial_state: {} },
-      update('o', 'E', { kept: true }, { event_id: 'e1' }),
-      {
-        type: 'rebuild',
-        projection: 'o',
-        events: [
-          { event_type: 'E', event_data: { a: 1 } },
-          { event_type: 'E', event_data: [1] },
-        ],
-      },
-      {
-        type: 'rebuild',
-        projection: 'o',
-        events: [{ event_type: 'E', event_data: { a: 1 } }, { event_type: 'E' }, { event_type: 5, event_data: {} }],
-      },
-      read('o'),
-      update('o', 'E', { other: 1 }, { event_id: 'e1' }),
-    ]);
-    expect(replies).toEqual([
-      { type: 'projection_created', in_reply_to: 1, name: 'o', version: 0 },
-      { type: 'projection_updated', in_reply_to: 2, projection: 'o', version: 1, state: { kept: true } },
-      {
-        type: 'error',
-        in_reply_to: 3,
-        code: 12,
-        text: 'rebuild: events[1]: merge into an object state needs event_data to be an object, got array',
-      },
-      {
-        type: 'error',
-        in_reply_to: 4,
-        code: 12,
-        text: 'rebuild: events[1].event_data is required',
-      },
-      { type: 'read_ok', in_reply_to: 5, projection: 'o', version: 1, state: { kept: true } },
-      {
-        type: 'projection_updated',
-        in_reply_to: 6,
-        projection: 'o',
-        version: 1,
-        state: { kept: true },
-        duplicate: true,
-      },
     ]);
   });
 });

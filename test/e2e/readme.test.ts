@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runNode } from '../support/process.js';
+import { linesOf } from '../support/lines.js';
+import { runNode } from '../support/spawned-node.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -33,10 +34,10 @@ describe('README examples', () => {
   it.each(found.map((example, index) => [index, example] as const))(
     'example %i gives exactly the replies shown',
     async (_, example) => {
-      const expected = example.output.trimEnd().split('\n');
+      const expected = linesOf(example.output);
       if (example.kind === 'shell') {
         const stdout = execFileSync('sh', ['-c', example.input], { cwd: root, encoding: 'utf8' });
-        expect(stdout.trimEnd().split('\n')).toEqual(expected);
+        expect(linesOf(stdout)).toEqual(expected);
       } else {
         const { stdout, code } = await runNode(example.input);
         expect(code).toBe(0);
@@ -52,8 +53,8 @@ describe('README quick start', () => {
       'Run `bin/projection-node` itself, not `npm start`: npm writes its own banner\nto stdout, ahead of the replies.',
     );
     const request = '{"src":"c1","dest":"n1","body":{"type":"list","msg_id":1}}\n';
-    const stdout = execFileSync('npm', ['start'], { cwd: root, input: request, encoding: 'utf8' }).split('\n');
+    const stdout = linesOf(execFileSync('npm', ['start'], { cwd: root, input: request, encoding: 'utf8' }));
     expect(stdout.filter((line) => line.startsWith('> '))).not.toEqual([]);
-    expect(stdout.at(-2)).toBe('{"src":"n1","dest":"c1","body":{"type":"list_ok","in_reply_to":1,"projections":[]}}');
+    expect(stdout.at(-1)).toBe('{"src":"n1","dest":"c1","body":{"type":"list_ok","in_reply_to":1,"projections":[]}}');
   });
 });

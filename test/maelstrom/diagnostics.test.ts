@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Diagnostics } from '../../src/maelstrom/diagnostics.js';
+import { linesOf } from '../support/lines.js';
 
 /** A stream whose reader takes nothing until `release` is called. */
 function slowStream(): { stream: Writable; written: () => string; release: () => void } {
@@ -37,7 +38,7 @@ describe('Diagnostics', () => {
     const dropped = diagnostics.droppedLines;
     release();
     await new Promise((resolve) => setImmediate(resolve));
-    const lines = written().trimEnd().split('\n');
+    const lines = linesOf(written());
     expect(lines.at(-1)).toBe(`… and ${dropped} more diagnostic lines, dropped while stderr was not being read`);
     expect(lines.length + dropped).toBe(300_001);
     diagnostics.log('after');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serveProjections } from '../../src/serve.js';
-import { exchange } from '../support/node.js';
+import { exchange } from '../support/in-process-node.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,14 +1,12 @@
-import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_NESTING } from '../../src/maelstrom/limits.js';
-import { Node } from '../../src/maelstrom/node.js';
 import { OPS } from '../../src/projections/ops.js';
 import { serveProjections } from '../../src/serve.js';
 import { cut } from '../support/chunks.js';
-
-/** Marks a field to leave out of the generated object. */
-const MISSING = Symbol('missing');
+import { isObject } from '../support/json.js';
+import { MISSING, mutatedField, objectOf, withoutMissing } from '../support/mutated-fields.js';
+import { start } from '../support/in-process-node.js';
 
 const json = fc.jsonValue({ maxDepth: 2 });
 /** Nested arrays that put any message holding them over MAX_NESTING. */
@@ -17,26 +15,20 @@ const tooDeep = fc
   .map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown);
 
 /** A field that is usually valid (`validWeight` in `validWeight + 4`), else missing or any JSON value. */
-function field<T>(valid: fc.Arbitrary<T>, validWeight = 16): fc.Arbitrary<T | unknown> {
-  return fc.oneof(
-    { weight: validWeight, arbitrary: valid },
-    { weight: 1, arbitrary: fc.constant(MISSING) },
-    { weight: 2, arbitrary: json },
-    { weight: 1, arbitrary: fc.constantFrom(null, '', 0, -1, 1.5, [], {}, true) },
-  );
-}
-
-/** An object with the fields that are not MISSING. */
-function record(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
-  return fc
-    .record(fields)
-    .map((object) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== MISSING)));
-}
+const field = (valid: fc.Arbitrary<unknown>, validWeight = 16): fc.Arbitrary<unknown> =>
+  mutatedField(valid, {
+    valid: validWeight,
+    missing: 1,
+    wrong: [
+      { weight: 2, arbitrary: json },
+      { weight: 1, arbitrary: fc.constantFrom(null, '', 0, -1, 1.5, [], {}, true) },
+    ],
+  });
 
 /** Few names, so requests meet the same projections; prototype names included. */
 const name = fc.constantFrom('p', 'q', '', '__proto__', 'constructor', 'toString');
 const eventType = fc.oneof(fc.constantFrom<string>(...OPS, 'E', '__proto__'), fc.string({ maxLength: 4 }));
-const event = record({
+const event = objectOf({
   event_type: field(eventType),
   event_data: field(fc.oneof(json, fc.record({ id: fc.integer({ min: 0, max: 3 }), v: json }))),
   event_id: fc.oneof(
@@ -49,33 +41,33 @@ const handlers = fc.dictionary(eventType, fc.constantFrom<string>(...OPS, 'bogus
 
 /** The fields of each message type, valid or mutated. */
 const bodies: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
-  create: record({
+  create: objectOf({
     name: field(name),
     initial_state: fc.oneof(fc.constant(MISSING), json),
     handlers: fc.oneof(fc.constant(MISSING), field(handlers)),
     key: fc.oneof(fc.constant(MISSING), field(fc.constantFrom('id', 'k'))),
   }),
-  update: record({ projection: field(name), event: field(event), expected_version: expectedVersion }),
-  rebuild: record({
+  update: objectOf({ projection: field(name), event: field(event), expected_version: expectedVersion }),
+  rebuild: objectOf({
     projection: field(name),
     events: field(fc.array(field(event), { maxLength: 3 })),
     expected_version: expectedVersion,
   }),
-  read: record({ projection: field(name) }),
-  list: record({ extra: fc.oneof(fc.constant(MISSING), json) }),
-  delete: record({ projection: field(name) }),
+  read: objectOf({ projection: field(name) }),
+  list: objectOf({ extra: fc.oneof(fc.constant(MISSING), json) }),
+  delete: objectOf({ projection: field(name) }),
   // Never a cluster (the node's id among two or more): it would forward to peers nobody plays here.
-  init: record({
+  init: objectOf({
     node_id: field(fc.constantFrom('n1', '')),
     node_ids: field(fc.constantFrom([], ['n1'], ['n2'], ['n2', 'n3'])),
   }),
-  forward: record({
+  forward: objectOf({
     client: field(fc.constant('c1')),
     request: field(
-      record({ type: field(fc.constantFrom('read', 'list', 'forward', 'nope')), projection: field(name) }),
+      objectOf({ type: field(fc.constantFrom('read', 'list', 'forward', 'nope')), projection: field(name) }),
     ),
   }),
-  unknown: record({ anything: json }),
+  unknown: objectOf({ anything: json }),
 };
 
 const body = fc
@@ -97,13 +89,10 @@ const body = fc
       deep: fc.oneof({ weight: 20, arbitrary: fc.constant(MISSING) }, { weight: 1, arbitrary: tooDeep }),
     }),
   )
-  .map(({ fields, type, msg_id, in_reply_to, deep }) => {
-    const result: Record<string, unknown> = { type, msg_id, ...fields, in_reply_to, deep };
-    return Object.fromEntries(Object.entries(result).filter(([, value]) => value !== MISSING));
-  });
+  .map(({ fields, type, msg_id, in_reply_to, deep }) => withoutMissing({ type, msg_id, ...fields, in_reply_to, deep }));
 
 /** The envelope's fields are broken less often than the body's, so most messages reach a handler. */
-const envelope = record({
+const envelope = objectOf({
   src: field(fc.constantFrom('c1', 'c2'), 40),
   dest: field(fc.constant('n1'), 40),
   body: field(body, 40),
@@ -128,9 +117,6 @@ const byteLine = fc
   .uint8Array({ maxLength: 40 })
   .map((bytes) => Buffer.from(bytes.map((byte) => (byte === 0x0a ? 0x20 : byte))));
 const line = fc.oneof({ weight: 16, arbitrary: textLine }, { weight: 1, arbitrary: byteLine });
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function depthOf(value: unknown): number {
   if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(depthOf));
@@ -166,23 +152,10 @@ function expected(bytes: Buffer): Expected {
 
 /** Runs the chunks through a fresh node serving projections; returns its output and log lines. */
 async function serve(chunks: readonly Buffer[]): Promise<{ out: string[]; logs: string[] }> {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  const logs: string[] = [];
-  const node = new Node({ input, output, log: (text) => logs.push(text) });
-  serveProjections(node, { rpcTimeoutMs: 1000 });
-  let text = '';
-  output.setEncoding('utf8');
-  output.on('data', (chunk: string) => (text += chunk));
-  const ended = new Promise((resolve) => output.on('end', resolve));
-  const running = node.run();
-  for (const chunk of chunks) input.write(chunk);
-  input.end();
-  await running;
-  output.end();
-  await ended;
-  expect(text === '' || text.endsWith('\n')).toBe(true);
-  return { out: text === '' ? [] : text.slice(0, -1).split('\n'), logs };
+  const harness = start((node) => serveProjections(node, { rpcTimeoutMs: 1000 }));
+  for (const chunk of chunks) harness.write(chunk);
+  const out = await harness.finish();
+  return { out, logs: harness.logs };
 }
 
 describe('the protocol layer on random and mutated input', () => {

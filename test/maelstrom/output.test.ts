@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileOutput } from '../../src/maelstrom/output.js';
-import { BIN } from '../support/process.js';
+import { linesOf } from '../support/lines.js';
+import { BIN } from '../support/spawned-node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'projection-node-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,10 +64,7 @@ describe('the node with stdout on a file', () => {
     closeSync(stdin);
     closeSync(stdout);
     expect(result.status).toBe(0);
-    const replies = readFileSync(output, 'utf8')
-      .trimEnd()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const replies = linesOf(readFileSync(output, 'utf8')).map((line) => JSON.parse(line));
     expect(replies).toHaveLength(41);
     expect(replies[40].body).toEqual({
       type: 'projection_updated',

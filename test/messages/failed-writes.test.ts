@@ -3,18 +3,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OPS, type Op } from '../../src/projections/ops.js';
 import { serveProjections } from '../../src/serve.js';
-import { bodies, type ReplyBody } from '../support/messages.js';
-import { exchange } from '../support/node.js';
+import { bodies, requestLines, type ReplyBody } from '../support/messages.js';
+import { exchange } from '../support/in-process-node.js';
 import { referenceApply } from '../support/reference.js';
 
 /** A state limit small enough for generated writes to pass it now and then. */
 const MAX_STATE_JSON = 300;
 
 const run = async (requests: readonly object[]): Promise<ReplyBody[]> => {
-  const lines = requests.map((body, index) =>
-    JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: index } }),
-  );
-  const { out } = await exchange(lines, (node) =>
+  const { out } = await exchange(requestLines(requests, 0), (node) =>
     serveProjections(node, { rpcTimeoutMs: 1000, maxStateJson: MAX_STATE_JSON }),
   );
   return bodies(out);

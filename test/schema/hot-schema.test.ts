@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { event, writeFields } from '../../src/messages/schemas.js';
 import { requestSchema } from '../../src/maelstrom/envelope.js';
 import { CHECKS_BEFORE_COMPILING, HotSchema } from '../../src/schema/hot-schema.js';
+import { MISSING, mutatedField, objectOf } from '../support/mutated-fields.js';
 
 const update = requestSchema(z.object({ ...writeFields, event }));
 
@@ -15,35 +16,25 @@ function compiled<Schema extends z.ZodType>(schema: Schema): HotSchema<Schema> {
   return hot;
 }
 
-const ABSENT = Symbol('absent');
-
 /** Mostly `valid`; sometimes any JSON value, or no field at all. */
 const field = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
-  fc.oneof(
-    { weight: 20, arbitrary: valid },
-    { weight: 1, arbitrary: fc.jsonValue() },
-    { weight: 1, arbitrary: fc.constant(ABSENT) },
-  );
-
-/** An object of the generated fields, leaving out the absent ones. */
-const object = (fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> =>
-  fc.record(fields).map((value) => Object.fromEntries(Object.entries(value).filter(([, member]) => member !== ABSENT)));
+  mutatedField(valid, { valid: 20, missing: 1, wrong: [{ weight: 1, arbitrary: fc.jsonValue() }] });
 
 /** Values near a valid update request: about a quarter are valid, and each field may be missing or anything. */
-const nearUpdate = object({
+const nearUpdate = objectOf({
   src: field(fc.constant('c1')),
   dest: field(fc.constant('n1')),
   body: field(
-    object({
+    objectOf({
       type: fc.constant('update'),
       msg_id: field(fc.nat()),
       projection: field(fc.constantFrom('p', 'q', '')),
-      expected_version: field(fc.oneof(fc.constant(ABSENT), fc.integer({ min: -1, max: 5 }))),
+      expected_version: field(fc.oneof(fc.constant(MISSING), fc.integer({ min: -1, max: 5 }))),
       event: field(
-        object({
+        objectOf({
           event_type: field(fc.constant('E')),
           event_data: field(fc.jsonValue()),
-          event_id: field(fc.oneof(fc.constant(ABSENT), fc.string(), fc.integer(), fc.double())),
+          event_id: field(fc.oneof(fc.constant(MISSING), fc.string(), fc.integer(), fc.double())),
         }),
       ),
     }),

@@ -2,9 +2,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { StreamLines } from '../support/lines.js';
 import { FaultyFileSystem } from './faulty-fs.js';
 import { open, reload, storageError, tempDir } from './helpers.js';
 
@@ -19,13 +19,15 @@ interface Child {
 
 function startChild(dir: string, mode = ''): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, mode], { cwd: ROOT });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const output = new StreamLines(child.stdout);
+  let read = 0;
   return {
     process: child,
     line: async () => {
-      const next = await lines.next();
-      if (next.done) throw new Error(`child exited with ${child.exitCode}`);
-      return next.value;
+      const lines = await output.waitFor(read + 1).catch(() => {
+        throw new Error(`child exited with ${child.exitCode}`);
+      });
+      return lines[read++] as string;
     },
   };
 }

@@ -1,9 +1,8 @@
 import type { Op } from '../../src/projections/ops.js';
+import { isObject } from './json.js';
 
 /** The documented semantics, written the slow and obvious way: linear scans, fresh copies. */
 export function referenceApply(state: unknown, op: Op, data: unknown): unknown {
-  const isObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === 'object' && value !== null && !Array.isArray(value);
   const sameKey = (element: unknown) =>
     isObject(element) &&
     isObject(data) &&

@@ -1,7 +1,7 @@
 /** Keys and event ids: compared as JSON values, and never slowed by their length. */
 import { describe, expect, it } from 'vitest';
 import { bodies, message } from '../../support/messages.js';
-import { runNode } from '../../support/process.js';
+import { runNode } from '../../support/spawned-node.js';
 
 const update = (msgId: number, eventData: string, eventId?: string): string =>
   message(

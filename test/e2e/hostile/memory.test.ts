@@ -1,7 +1,7 @@
 /** Memory at its limit: writes that would grow it wait (error 11), reads go on, nothing crashes. */
 import { describe, expect, it } from 'vitest';
 import { bodies, message } from '../../support/messages.js';
-import { runNode } from '../../support/process.js';
+import { runNode } from '../../support/spawned-node.js';
 
 describe('a flood of creates on a small heap', () => {
   it('ends in error 11 for further writes, never in a crash, and reads and deletes still work', async () => {

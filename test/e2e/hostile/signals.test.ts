@@ -1,11 +1,11 @@
 /** Signals and a reader that goes away: the node ends in order, with whole replies only. */
 import { describe, expect, it } from 'vitest';
 import { message } from '../../support/messages.js';
-import { NodeProcess } from '../../support/process.js';
+import { SpawnedNode } from '../../support/spawned-node.js';
 
 describe('the reader going away (EPIPE)', () => {
   it('ends the node with exit code 0 and nothing on stderr', async () => {
-    const node = new NodeProcess();
+    const node = new SpawnedNode();
     const burst = (first: number): string[] =>
       Array.from({ length: 3000 }, (_, i) => message(`{"type":"read","msg_id":${first + i},"projection":"nope"}`));
     node.writeLines(burst(1));
@@ -26,7 +26,7 @@ describe('a second signal', () => {
     // ~10 MB of replies nobody reads: after SIGTERM the node waits for stdout to drain, so it
     // would never exit; SIGINT (a different signal, so the two cannot merge) ends it at once.
     const state = JSON.stringify({ pad: 'x'.repeat(10_000) });
-    const node = new NodeProcess();
+    const node = new SpawnedNode();
     node.writeLines([
       message(`{"type":"create","msg_id":0,"name":"p","initial_state":${state}}`),
       ...Array.from({ length: 1000 }, (_, i) => message(`{"type":"read","msg_id":${i + 1},"projection":"p"}`)),
@@ -51,7 +51,7 @@ describe.each(['SIGTERM', 'SIGHUP'] as const)('%s during a burst', (signal) => {
     // the signal arrives while the node still has replies to write.
     const state = JSON.stringify({ pad: 'x'.repeat(10_000) });
     const count = 1000;
-    const node = new NodeProcess();
+    const node = new SpawnedNode();
     node.writeLines([
       message(`{"type":"create","msg_id":0,"name":"p","initial_state":${state}}`),
       ...Array.from({ length: count }, (_, i) => message(`{"type":"read","msg_id":${i + 1},"projection":"p"}`)),

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Node } from '../../../src/maelstrom/node.js';
 import { serveProjections } from '../../../src/serve.js';
 import { message } from '../../support/messages.js';
-import { NodeProcess } from '../../support/process.js';
+import { SpawnedNode } from '../../support/spawned-node.js';
 
 const STATE = JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) });
 const READS = 100;
@@ -48,7 +48,7 @@ describe('a reader that stops reading', () => {
   });
 
   it('keeps the node process small however many replies are waiting', async () => {
-    const node = new NodeProcess();
+    const node = new SpawnedNode();
     node.writeLines(lines.slice(0, 1));
     await node.waitForLines(1);
     node.child.stdout.pause();

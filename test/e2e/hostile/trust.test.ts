@@ -1,13 +1,10 @@
 /** Trust on the wire: init is set once, and only peers named in init speak the node-to-node protocol. */
 import { describe, expect, it } from 'vitest';
-import { ownerOf } from '../../../src/cluster/rendezvous.js';
 import { bodies } from '../../support/messages.js';
-import { runNode } from '../../support/process.js';
+import { nameOwnedBy } from '../../support/ownership.js';
+import { runNode } from '../../support/spawned-node.js';
 
 const line = (src: string, body: object): string => JSON.stringify({ src, dest: 'n1', body });
-const nameOwnedBy = (owner: string, nodeIds: readonly string[]): string => {
-  for (let i = 0; ; i++) if (ownerOf(`p${i}`, nodeIds) === owner) return `p${i}`;
-};
 
 describe('a second init', () => {
   it('is refused with error 22, and the first one stands', async () => {

@@ -1,0 +1,104 @@
+/** Handlers: what they are given, the errors they throw, and the promises they return. */
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { ErrorCode, RpcError } from '../../src/maelstrom/errors.js';
+import { noFields, withEcho } from '../support/echo.js';
+import { exchange, start } from '../support/in-process-node.js';
+import { bodies } from '../support/messages.js';
+
+describe('handlers', () => {
+  it("gives a handler its schema's output as body and the body as it arrived as rawBody", async () => {
+    const seen: unknown[] = [];
+    const { out } = await exchange(['{"src":"c1","dest":"n1","body":{"type":"get","msg_id":1,"extra":[1]}}'], (node) =>
+      node.handle('get', z.object({ count: z.int().default(3) }), (request) => {
+        seen.push(request.body, request.rawBody);
+        return { type: 'get_ok', count: request.body.count };
+      }),
+    );
+    expect(out).toEqual(['{"src":"n1","dest":"c1","body":{"type":"get_ok","in_reply_to":1,"count":3}}']);
+    expect(seen).toEqual([
+      { msg_id: 1, count: 3 },
+      { type: 'get', msg_id: 1, extra: [1] },
+    ]);
+  });
+
+  it('names every wrong field of a body, after the type, whatever else is wrong with it', async () => {
+    const { out } = await exchange(
+      [
+        '{"src":"c1","dest":"n1","body":{"type":"sum","msg_id":1,"a":"x","b":2}}',
+        '{"src":"c1","dest":"n1","body":{"type":"sum","msg_id":"2","a":"x"}}',
+      ],
+      (node) => node.handle('sum', z.object({ a: z.number(), b: z.number() }), () => ({ type: 'sum_ok' })),
+    );
+    expect(bodies(out).map((body) => [body.in_reply_to, body.code, body.text])).toEqual([
+      [1, 12, 'sum: a must be a number, got string'],
+      // The header is checked first, as for any message: its error is the one named.
+      ['2', 12, 'body.msg_id must be a number, got string'],
+    ]);
+  });
+
+  it('answers a handler that throws a plain Error with 13, logs it, and keeps serving', async () => {
+    const { out, logs } = await exchange(
+      [
+        '{"src":"c1","dest":"n1","body":{"type":"boom","msg_id":1}}',
+        '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":2,"echo":"ok"}}',
+      ],
+      (node) => {
+        withEcho(node);
+        node.handle('boom', noFields, () => {
+          throw new Error('kaput');
+        });
+      },
+    );
+    expect(out).toEqual([
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1,"code":13,"text":"boom: internal error: kaput"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":2,"echo":"ok"}}',
+    ]);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/^internal error in boom: Error: kaput\n\s+at /);
+  });
+
+  it('answers with the code of a thrown RpcError, without logging', async () => {
+    const { out, logs } = await exchange(['{"src":"c1","dest":"n1","body":{"type":"cas","msg_id":1}}'], (node) =>
+      node.handle('cas', noFields, () => {
+        throw new RpcError(ErrorCode.preconditionFailed, 'cas: expected 1, found 2');
+      }),
+    );
+    expect(out).toEqual([
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1,"code":22,"text":"cas: expected 1, found 2"}}',
+    ]);
+    expect(logs).toEqual([]);
+  });
+
+  it('answers a handler that returns a Promise once it settles, and run() waits for it', async () => {
+    let release: (value: { type: string; value: number }) => void = () => {};
+    let reject: (error: unknown) => void = () => {};
+    let called = 0;
+    const harness = start((node) => {
+      node.handle('slow', noFields, () => {
+        called++;
+        return new Promise((resolve) => (release = resolve));
+      });
+      node.handle('fails', noFields, () => new Promise((_, fail) => (reject = fail)));
+      withEcho(node);
+    });
+    harness.send(
+      '{"src":"c1","dest":"n1","body":{"type":"slow","msg_id":1}}',
+      '{"src":"c1","dest":"n1","body":{"type":"fails","msg_id":2}}',
+      '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":3,"echo":"first"}}',
+    );
+    // The synchronous echo is answered while the two promises are still pending.
+    expect(await harness.output.waitFor(1)).toEqual([
+      '{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":3,"echo":"first"}}',
+    ]);
+    expect(called).toBe(1);
+    reject(new RpcError(ErrorCode.temporarilyUnavailable, 'fails: try later'));
+    release({ type: 'slow_ok', value: 42 });
+    const out = await harness.finish();
+    expect(out).toEqual([
+      '{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":3,"echo":"first"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":2,"code":11,"text":"fails: try later"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"slow_ok","in_reply_to":1,"value":42}}',
+    ]);
+  });
+});
