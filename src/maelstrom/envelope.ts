@@ -1,9 +1,24 @@
 import * as z from 'zod';
+import { ExactNumber } from '../json/exact-number.js';
+import { jsonTypeOf } from '../json/value.js';
+
+/** A msg_id: any integer, however large or negative; one a double cannot hold arrives as an ExactNumber. */
+export type MsgId = number | ExactNumber;
+
+function isMsgId(value: unknown): value is MsgId {
+  if (typeof value === 'number') return Number.isInteger(value);
+  return value instanceof ExactNumber && value.isInteger;
+}
+
+/** Echoed as the reply's in_reply_to exactly as it came, so its value is never bounded. */
+const msgId = z.custom<MsgId>(isMsgId, {
+  error: ({ input }) => `must be an integer, got ${jsonTypeOf(input)}`,
+});
 
 /** The body fields the node itself reads: `{"type", "msg_id"?, "in_reply_to"?}`. */
 const bodyHeaderShape = {
   type: z.string(),
-  msg_id: z.int().optional(),
+  msg_id: msgId.optional(),
   in_reply_to: z.unknown().optional(),
 };
 

@@ -243,8 +243,8 @@ const CASES: readonly Case[] = [
   { name: 'msg_id true', line: request('{"type":"list","msg_id":true}'), expect: error(12, /^body\.msg_id /, 'true') },
   {
     name: 'msg_id beyond 2^53 echoed digit for digit',
-    line: request('{"type":"list","msg_id":9007199254740993}'),
-    expect: error(12, /^body\.msg_id /, '9007199254740993'),
+    line: request('{"type":"read","msg_id":9007199254740993,"projection":"absent"}'),
+    expect: error(20, 'read: projection "absent" does not exist', '9007199254740993'),
   },
   {
     name: 'a body with in_reply_to is a reply, never answered',

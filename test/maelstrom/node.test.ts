@@ -141,18 +141,16 @@ describe('requests the node cannot serve', () => {
         '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":1.5}}',
         '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":{"a":[1]}}}',
         '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":null}}',
-        '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":123456789012345678901234567890}}',
+        '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":0.10000000000000000001}}',
       ],
       withEcho,
     );
     expect(out).toEqual([
-      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":"7","code":12,"text":"body.msg_id must be a number, got string"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":"7","code":12,"text":"body.msg_id must be an integer, got string"}}',
       '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1.5,"code":12,"text":"body.msg_id must be an integer, got number"}}',
-      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":{"a":[1]},"code":12,"text":"body.msg_id must be a number, got object"}}',
-      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":null,"code":12,"text":"body.msg_id must be a number, got null"}}',
-      expect.stringMatching(
-        /^\{"src":"n1","dest":"c1","body":\{"type":"error","in_reply_to":123456789012345678901234567890,"code":12,"text":"body\.msg_id /,
-      ),
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":{"a":[1]},"code":12,"text":"body.msg_id must be an integer, got object"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":null,"code":12,"text":"body.msg_id must be an integer, got null"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":0.10000000000000000001,"code":12,"text":"body.msg_id must be an integer, got number"}}',
     ]);
   });
 
@@ -269,7 +267,7 @@ describe('handlers', () => {
     expect(out.map(parse).map(({ body }) => [body.in_reply_to, body.code, body.text])).toEqual([
       [1, 12, 'sum: a must be a number, got string'],
       // The header is checked first, as for any message: its error is the one named.
-      ['2', 12, 'body.msg_id must be a number, got string'],
+      ['2', 12, 'body.msg_id must be an integer, got string'],
     ]);
   });
 
