@@ -132,7 +132,13 @@ export class Intake {
     const msgId = raw.body.msg_id;
     // A msg_id that is an object or array may be what nests too deep, so it is not echoed.
     const echoed = tooDeep && (isJsonObject(msgId) || Array.isArray(msgId)) ? undefined : msgId;
-    return { kind: 'refused', src: raw.src, dest: raw.dest, msgId: echoed, text: tooDeep ?? describeIssues(issues) };
+    return {
+      kind: 'refused',
+      src: raw.src,
+      dest: raw.dest,
+      msgId: echoed,
+      text: aboutType(raw.body.type, tooDeep ?? describeIssues(issues)),
+    };
   }
 
   /** The route a message asks for by its body type, looked up before anything is checked. */
@@ -158,8 +164,10 @@ export class Intake {
       this.options.log(`line ${lineNumber}: dropped reply from ${message.src}: ${tooDeep}`);
       return undefined;
     }
-    if (tooDeep)
-      return { kind: 'refused', src: message.src, dest: message.dest, msgId: message.body.msg_id, text: tooDeep };
+    if (tooDeep) {
+      const text = aboutType(message.body.type, tooDeep);
+      return { kind: 'refused', src: message.src, dest: message.dest, msgId: message.body.msg_id, text };
+    }
     return isReply
       ? { kind: 'reply', message, lineNumber }
       : { kind: 'request', message, size: line.length, route, body };
@@ -169,6 +177,11 @@ export class Intake {
     this.options.log(`line ${lineNumber}: ${what}: ${JSON.stringify(line.slice(0, PREVIEW_LENGTH))}`);
     return undefined;
   }
+}
+
+/** An error text starts with the message type, as every handler's does, when the body has one to name. */
+function aboutType(type: unknown, text: string): string {
+  return typeof type === 'string' && type !== '' ? `${type}: ${text}` : text;
 }
 
 /** An empty line, or one of white space only; a message line starts with "{" and needs no further look. */

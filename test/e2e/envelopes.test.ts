@@ -69,7 +69,7 @@ describe('in_reply_to is the request msg_id unchanged', () => {
     expect(stdout).toEqual(
       Object.entries(ids).map(([id, type]) =>
         replyLine(
-          `{"type":"error","in_reply_to":${id},"code":12,"text":"body.msg_id must be an integer, got ${type}"}`,
+          `{"type":"error","in_reply_to":${id},"code":12,"text":"list: body.msg_id must be an integer, got ${type}"}`,
         ),
       ),
     );

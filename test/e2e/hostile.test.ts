@@ -196,12 +196,12 @@ const CASES: readonly Case[] = [
   {
     name: 'dest missing',
     line: (id) => `{"src":"c1","body":{"type":"list","msg_id":${id}}}`,
-    expect: error(12, 'dest is required'),
+    expect: error(12, 'list: dest is required'),
   },
   {
     name: 'dest a number',
     line: (id) => `{"src":"c1","dest":5,"body":{"type":"list","msg_id":${id}}}`,
-    expect: error(12, 'dest must be a string, got number'),
+    expect: error(12, 'list: dest must be a string, got number'),
   },
   { name: 'type missing', line: request('{"msg_id":#}'), expect: error(12, 'body.type is required') },
   {
@@ -232,15 +232,23 @@ const CASES: readonly Case[] = [
   {
     name: 'msg_id a string',
     line: request('{"type":"list","msg_id":"#"}'),
-    expect: error(12, /^body\.msg_id /, '"#"'),
+    expect: error(12, /^list: body\.msg_id /, '"#"'),
   },
   {
     name: 'msg_id a fraction',
     line: request('{"type":"list","msg_id":1.5}'),
-    expect: error(12, /^body\.msg_id /, '1.5'),
+    expect: error(12, /^list: body\.msg_id /, '1.5'),
   },
-  { name: 'msg_id null', line: request('{"type":"list","msg_id":null}'), expect: error(12, /^body\.msg_id /, 'null') },
-  { name: 'msg_id true', line: request('{"type":"list","msg_id":true}'), expect: error(12, /^body\.msg_id /, 'true') },
+  {
+    name: 'msg_id null',
+    line: request('{"type":"list","msg_id":null}'),
+    expect: error(12, /^list: body\.msg_id /, 'null'),
+  },
+  {
+    name: 'msg_id true',
+    line: request('{"type":"list","msg_id":true}'),
+    expect: error(12, /^list: body\.msg_id /, 'true'),
+  },
   {
     name: 'msg_id beyond 2^53 echoed digit for digit',
     line: request('{"type":"read","msg_id":9007199254740993,"projection":"absent"}'),
@@ -721,7 +729,7 @@ const CASES: readonly Case[] = [
     line: request(
       `{"type":"update","msg_id":#,"projection":"deep","event":{"event_type":"E","event_data":${nested(200_000)}}}`,
     ),
-    expect: error(12, 'message nests deeper than 1000 levels'),
+    expect: error(12, 'update: message nests deeper than 1000 levels'),
   },
   {
     name: 'the refused deep update created nothing',
@@ -733,12 +741,12 @@ const CASES: readonly Case[] = [
     line: request(
       `{"type":"create","msg_id":#,"name":"deep","initial_state":${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}}`,
     ),
-    expect: error(12, 'message nests deeper than 1000 levels'),
+    expect: error(12, 'create: message nests deeper than 1000 levels'),
   },
   {
     name: 'a msg_id nested 200,000 levels deep is not echoed',
     line: request(`{"type":"list","msg_id":${nested(200_000)}}`),
-    expect: error(12, /^message nests /, null),
+    expect: error(12, /^list: message nests /, null),
   },
   {
     name: 'a type nested 200,000 levels deep',

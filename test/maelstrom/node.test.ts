@@ -146,11 +146,11 @@ describe('requests the node cannot serve', () => {
       withEcho,
     );
     expect(out).toEqual([
-      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":"7","code":12,"text":"body.msg_id must be an integer, got string"}}',
-      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1.5,"code":12,"text":"body.msg_id must be an integer, got number"}}',
-      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":{"a":[1]},"code":12,"text":"body.msg_id must be an integer, got object"}}',
-      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":null,"code":12,"text":"body.msg_id must be an integer, got null"}}',
-      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":0.10000000000000000001,"code":12,"text":"body.msg_id must be an integer, got number"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":"7","code":12,"text":"echo: body.msg_id must be an integer, got string"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1.5,"code":12,"text":"echo: body.msg_id must be an integer, got number"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":{"a":[1]},"code":12,"text":"echo: body.msg_id must be an integer, got object"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":null,"code":12,"text":"echo: body.msg_id must be an integer, got null"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":0.10000000000000000001,"code":12,"text":"echo: body.msg_id must be an integer, got number"}}',
     ]);
   });
 
@@ -167,8 +167,8 @@ describe('requests the node cannot serve', () => {
       withEcho,
     );
     expect(out).toEqual([
-      '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"dest is required"}}',
-      '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":2,"code":12,"text":"dest must be a string, got number"}}',
+      '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"echo: dest is required"}}',
+      '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":2,"code":12,"text":"echo: dest must be a string, got number"}}',
     ]);
   });
 
@@ -209,7 +209,7 @@ describe('nesting', () => {
       `{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":1,"echo":${nested(MAX_NESTING - 2)}}}`,
     );
     expect(out[1]).toBe(
-      `{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":2,"code":12,"text":"message nests deeper than ${MAX_NESTING} levels"}}`,
+      `{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":2,"code":12,"text":"echo: message nests deeper than ${MAX_NESTING} levels"}}`,
     );
   });
 
@@ -234,7 +234,7 @@ describe('nesting', () => {
       ['echo_ok', 5, undefined],
     ]);
     expect(out[1]).toBe(
-      '{"src":"n1","dest":"c1","body":{"type":"error","code":12,"text":"message nests deeper than 1000 levels"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","code":12,"text":"echo: message nests deeper than 1000 levels"}}',
     );
     expect(logs).toEqual(['line 4: dropped reply from n2: message nests deeper than 1000 levels']);
   });
@@ -267,7 +267,7 @@ describe('handlers', () => {
     expect(out.map(parse).map(({ body }) => [body.in_reply_to, body.code, body.text])).toEqual([
       [1, 12, 'sum: a must be a number, got string'],
       // The header is checked first, as for any message: its error is the one named.
-      ['2', 12, 'body.msg_id must be an integer, got string'],
+      ['2', 12, 'sum: body.msg_id must be an integer, got string'],
     ]);
   });
 
@@ -500,9 +500,9 @@ describe('a request without dest', () => {
       withEcho,
     );
     expect(out).toEqual([
-      '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"dest is required"}}',
+      '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"echo: dest is required"}}',
       '{"src":"n1","dest":"c0","body":{"type":"init_ok","in_reply_to":1}}',
-      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":2,"code":12,"text":"dest is required"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":2,"code":12,"text":"echo: dest is required"}}',
     ]);
   });
 });
