@@ -51,10 +51,17 @@ export interface ReplyBody {
 }
 
 /**
+ * Whether a zod issue leaves nobody to answer: it is about the message itself (a
+ * scalar, an array or null), its `src`, or its `body` as a whole.
+ */
+export function leavesNobodyToAnswer({ path }: z.core.$ZodIssue): boolean {
+  return path.length === 0 || path[0] === 'src' || (path[0] === 'body' && path.length === 1);
+}
+
+/**
  * A message we can answer is an object with a string `src` and an object `body`: zod's
- * issues tell whether any of those failed (an issue with an empty path is about the
- * message itself: a scalar, an array or null), or only fields we can name in an error reply.
+ * issues tell whether any of those failed, or only fields we can name in an error reply.
  */
 export function isAnswerable(issues: readonly z.core.$ZodIssue[]): boolean {
-  return issues.every(({ path }) => path.length > 0 && path[0] !== 'src' && !(path[0] === 'body' && path.length === 1));
+  return !issues.some(leavesNobodyToAnswer);
 }

@@ -1,8 +1,8 @@
 import { mayBeInexact, parseJson } from '../json/parse.js';
-import { isJsonObject, nestsDeeperThan, type JsonObject } from '../json/value.js';
+import { isJsonObject, jsonTypeOf, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { LineSplitter } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
-import { envelopeSchema, isAnswerable, type Message } from './envelope.js';
+import { envelopeSchema, isAnswerable, leavesNobodyToAnswer, type Message } from './envelope.js';
 import { MAX_NESTING, PREVIEW_LENGTH } from './limits.js';
 import type { BodyFields, Route } from './route.js';
 import { describeIssues, issuesWithInput } from './validate.js';
@@ -124,9 +124,16 @@ export class Intake {
     // Replies, unknown types and invalid requests: checked layer by layer, so errors name the first layer that failed.
     const envelope = this.envelopes.safeParse(parsed);
     if (envelope.success) return this.checked(envelope.data, line, lineNumber);
+    if (!isJsonObject(parsed)) {
+      const what = parsed === null ? 'JSON null' : `a JSON ${jsonTypeOf(parsed)}`;
+      return this.unanswerable(lineNumber, `cannot answer: the line is ${what}, not an object`, line);
+    }
     const issues = issuesWithInput(envelopeSchema, parsed);
-    if (!isAnswerable(issues.issues))
-      return this.unanswerable(lineNumber, `cannot answer: ${describeIssues(issues)}`, line);
+    if (!isAnswerable(issues.issues)) {
+      // Only what leaves nobody to answer is named: a wrong dest alone would still be answered.
+      const why = describeIssues({ issues: issues.issues.filter(leavesNobodyToAnswer) });
+      return this.unanswerable(lineNumber, `cannot answer: ${why}`, line);
+    }
     const raw = parsed as { src: string; dest?: unknown; body: JsonObject };
     const tooDeep = nestingError(line, raw, MAX_NESTING);
     const msgId = raw.body.msg_id;

@@ -1,11 +1,12 @@
 import type { Readable, Writable } from 'node:stream';
 import * as z from 'zod';
+import { stringifyJson } from '../json/stringify.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { listOf } from '../schema/list.js';
 import { requestSchema, type Body, type Message, type ReplyBody } from './envelope.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Intake, type Received } from './intake.js';
-import { DEFAULT_MAX_LINE_BYTES } from './limits.js';
+import { DEFAULT_MAX_LINE_BYTES, PREVIEW_LENGTH } from './limits.js';
 import { BatchedWriter } from './output.js';
 import type { BodyFields, BodySchema, Handler, Route } from './route.js';
 import { PendingRpcs } from './rpcs.js';
@@ -199,7 +200,7 @@ export class Node {
       case 'reply': {
         const { message, lineNumber } = received;
         if (this.rpcs.settle(message.src, message.body)) return;
-        const to = String(message.body.in_reply_to);
+        const to = previewJson(message.body.in_reply_to);
         this.options.log(
           `line ${lineNumber}: dropped reply from ${message.src} to ${to}: no request is waiting for it`,
         );
@@ -287,6 +288,12 @@ export class Node {
     }
     this.gate = gate;
   }
+}
+
+/** A value as JSON, for a diagnostic: at most PREVIEW_LENGTH characters of it. */
+function previewJson(value: unknown): string {
+  if (typeof value === 'string' && value.length > PREVIEW_LENGTH) value = value.slice(0, PREVIEW_LENGTH);
+  return stringifyJson(value).slice(0, PREVIEW_LENGTH);
 }
 
 export function errorBody(code: ErrorCode, text: string): ReplyBody {
