@@ -81,6 +81,13 @@ export class Node {
   constructor(private readonly options: NodeOptions) {
     this.output = new BatchedWriter(options.output, () => this.passGate());
     this.handle('init', initSchema, ({ body }) => {
+      // A node outside its own cluster would own no projection and still be asked for some.
+      if (!body.node_ids.includes(body.node_id)) {
+        throw new RpcError(
+          ErrorCode.malformedRequest,
+          `init: node_id ${JSON.stringify(body.node_id)} is not in node_ids`,
+        );
+      }
       // A node's identity and peers are set once: a second init could hand its traffic to anyone.
       if (this.id !== undefined) {
         throw new RpcError(
