@@ -48,7 +48,7 @@ export function serveProjections(node: Node, settings: ServeSettings): Journal |
   }
   node.onInit(() => {
     if (node.id !== undefined) journal?.openFor(node.id);
-    if (node.id !== undefined && node.nodeIds.length > 1 && node.nodeIds.includes(node.id)) {
+    if (node.id !== undefined && node.nodeIds.length > 1) {
       cluster = new Cluster(node, PROJECTION_MESSAGES, serveHere, settings.rpcTimeoutMs);
     }
   });

@@ -1,9 +1,24 @@
 import * as z from 'zod';
+import { ExactNumber } from '../json/exact-number.js';
+import { jsonTypeOf } from '../json/value.js';
+
+/** A msg_id: any integer, however large or negative; one a double cannot hold arrives as an ExactNumber. */
+export type MsgId = number | ExactNumber;
+
+function isMsgId(value: unknown): value is MsgId {
+  if (typeof value === 'number') return Number.isInteger(value);
+  return value instanceof ExactNumber && value.isInteger;
+}
+
+/** Echoed as the reply's in_reply_to exactly as it came, so its value is never bounded. */
+const msgId = z.custom<MsgId>(isMsgId, {
+  error: ({ input }) => `must be an integer, got ${jsonTypeOf(input)}`,
+});
 
 /** The body fields the node itself reads: `{"type", "msg_id"?, "in_reply_to"?}`. */
 const bodyHeaderShape = {
   type: z.string(),
-  msg_id: z.int().optional(),
+  msg_id: msgId.optional(),
   in_reply_to: z.unknown().optional(),
 };
 
@@ -36,10 +51,17 @@ export interface ReplyBody {
 }
 
 /**
+ * Whether a zod issue leaves nobody to answer: it is about the message itself (a
+ * scalar, an array or null), its `src`, or its `body` as a whole.
+ */
+export function leavesNobodyToAnswer({ path }: z.core.$ZodIssue): boolean {
+  return path.length === 0 || path[0] === 'src' || (path[0] === 'body' && path.length === 1);
+}
+
+/**
  * A message we can answer is an object with a string `src` and an object `body`: zod's
- * issues tell whether any of those failed (an issue with an empty path is about the
- * message itself: a scalar, an array or null), or only fields we can name in an error reply.
+ * issues tell whether any of those failed, or only fields we can name in an error reply.
  */
 export function isAnswerable(issues: readonly z.core.$ZodIssue[]): boolean {
-  return issues.every(({ path }) => path.length > 0 && path[0] !== 'src' && !(path[0] === 'body' && path.length === 1));
+  return !issues.some(leavesNobodyToAnswer);
 }

@@ -1,9 +1,9 @@
 import { ExactNumber } from '../json/exact-number.js';
 import { mayBeInexact, parseJson } from '../json/parse.js';
-import { isJsonObject, nestsDeeperThan, type JsonObject } from '../json/value.js';
+import { isJsonObject, jsonTypeOf, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { HEAD_CHARS, LineSplitter } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
-import { envelopeSchema, isAnswerable, type Message } from './envelope.js';
+import { envelopeSchema, isAnswerable, leavesNobodyToAnswer, type Message } from './envelope.js';
 import { ErrorCode } from './errors.js';
 import { readHead } from './head.js';
 import { MAX_NESTING, PREVIEW_LENGTH } from './limits.js';
@@ -173,15 +173,28 @@ export class Intake {
     // Replies, unknown types and invalid requests: checked layer by layer, so errors name the first layer that failed.
     const envelope = this.envelopes.safeParse(parsed);
     if (envelope.success) return this.checked(envelope.data, line, lineNumber);
+    if (!isJsonObject(parsed)) {
+      const what = parsed === null ? 'JSON null' : `a JSON ${jsonTypeOf(parsed)}`;
+      return this.unanswerable(lineNumber, `cannot answer: the line is ${what}, not an object`, line);
+    }
     const issues = issuesWithInput(envelopeSchema, parsed);
-    if (!isAnswerable(issues.issues))
-      return this.unanswerable(lineNumber, `cannot answer: ${describeIssues(issues)}`, line);
+    if (!isAnswerable(issues.issues)) {
+      // Only what leaves nobody to answer is named: a wrong dest alone would still be answered.
+      const why = describeIssues({ issues: issues.issues.filter(leavesNobodyToAnswer) });
+      return this.unanswerable(lineNumber, `cannot answer: ${why}`, line);
+    }
     const raw = parsed as { src: string; dest?: unknown; body: JsonObject };
     const tooDeep = nestingError(line, raw, MAX_NESTING);
     const msgId = raw.body.msg_id;
     // A msg_id that is an object or array may be what nests too deep, so it is not echoed.
     const echoed = tooDeep && (isJsonObject(msgId) || Array.isArray(msgId)) ? undefined : msgId;
-    return { kind: 'refused', src: raw.src, dest: raw.dest, msgId: echoed, text: tooDeep ?? describeIssues(issues) };
+    return {
+      kind: 'refused',
+      src: raw.src,
+      dest: raw.dest,
+      msgId: echoed,
+      text: aboutType(raw.body.type, tooDeep ?? describeIssues(issues)),
+    };
   }
 
   /** The route a message asks for by its body type, looked up before anything is checked. */
@@ -207,8 +220,10 @@ export class Intake {
       this.options.log(`line ${lineNumber}: dropped reply from ${message.src}: ${tooDeep}`);
       return undefined;
     }
-    if (tooDeep)
-      return { kind: 'refused', src: message.src, dest: message.dest, msgId: message.body.msg_id, text: tooDeep };
+    if (tooDeep) {
+      const text = aboutType(message.body.type, tooDeep);
+      return { kind: 'refused', src: message.src, dest: message.dest, msgId: message.body.msg_id, text };
+    }
     return isReply
       ? { kind: 'reply', message, lineNumber }
       : { kind: 'request', message, size: line.length, route, body };
@@ -231,6 +246,11 @@ enum LineKind {
 /** A msg_id this node can echo: an integer, a big one included. */
 function isInteger(value: unknown): boolean {
   return Number.isSafeInteger(value) || (value instanceof ExactNumber && value.isInteger);
+}
+
+/** An error text starts with the message type, as every handler's does, when the body has one to name. */
+function aboutType(type: unknown, text: string): string {
+  return typeof type === 'string' && type !== '' ? `${type}: ${text}` : text;
 }
 
 /** An empty line, or one of white space only; a message line starts with "{" and needs no further look. */

@@ -1,11 +1,12 @@
 import type { Readable, Writable } from 'node:stream';
 import * as z from 'zod';
+import { stringifyJson } from '../json/stringify.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { listOf } from '../schema/list.js';
 import { requestSchema, type Body, type Message, type ReplyBody } from './envelope.js';
 import { ErrorCode, errorBody, RpcError } from './errors.js';
 import { Intake, type Received } from './intake.js';
-import { DEFAULT_MAX_LINE_BYTES } from './limits.js';
+import { DEFAULT_MAX_LINE_BYTES, PREVIEW_LENGTH } from './limits.js';
 import { Outbox, type ReplyGate } from './outbox.js';
 import type { BatchedWriter } from './output.js';
 import type { BodyFields, BodySchema, Handler, Route } from './route.js';
@@ -62,6 +63,13 @@ export class Node {
     this.outbox = new Outbox(options.output);
     this.output = this.outbox.output;
     this.handle('init', initSchema, ({ body }) => {
+      // A node outside its own cluster would own no projection and still be asked for some.
+      if (!body.node_ids.includes(body.node_id)) {
+        throw new RpcError(
+          ErrorCode.malformedRequest,
+          `init: node_id ${JSON.stringify(body.node_id)} is not in node_ids`,
+        );
+      }
       // A node's identity and peers are set once: a second init could hand its traffic to anyone.
       if (this.id !== undefined) {
         throw new RpcError(
@@ -181,7 +189,7 @@ export class Node {
       case 'reply': {
         const { message, lineNumber } = received;
         if (this.rpcs.settle(message.src, message.body)) return;
-        const to = String(message.body.in_reply_to);
+        const to = previewJson(message.body.in_reply_to);
         this.options.log(
           `line ${lineNumber}: dropped reply from ${message.src} to ${to}: no request is waiting for it`,
         );
@@ -242,4 +250,10 @@ export class Node {
   private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown, requestType: string | undefined): void {
     this.outbox.write(src, dest, body, inReplyTo, requestType);
   }
+}
+
+/** A value as JSON, for a diagnostic: at most PREVIEW_LENGTH characters of it. */
+function previewJson(value: unknown): string {
+  if (typeof value === 'string' && value.length > PREVIEW_LENGTH) value = value.slice(0, PREVIEW_LENGTH);
+  return stringifyJson(value).slice(0, PREVIEW_LENGTH);
 }

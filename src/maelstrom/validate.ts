@@ -35,7 +35,7 @@ function issueText(issue: z.core.$ZodIssue, root: string): string {
  * One line naming every field that is wrong, e.g. "event.event_type must be a
  * string, got number". `root` prefixes the paths ("body" for the envelope's body).
  */
-export function describeIssues(error: z.ZodError, root = ''): string {
+export function describeIssues(error: { readonly issues: readonly z.core.$ZodIssue[] }, root = ''): string {
   return error.issues.map((issue) => issueText(issue, root)).join('; ');
 }
 

@@ -58,3 +58,94 @@ describe('README quick start', () => {
     expect(stdout.at(-1)).toBe('{"src":"n1","dest":"c1","body":{"type":"list_ok","in_reply_to":1,"projections":[]}}');
   });
 });
+
+describe("README's Messages table", () => {
+  /** The "Messages" section, up to the next heading of its level. */
+  const section = /^### Messages\n([\s\S]*?)^### /m.exec(readme)?.[1] ?? '';
+  const rows = [...section.matchAll(/^\| `(\{.*\})` \| `(\{.*\})` \| (.*) \|$/gm)].map(
+    ([, request = '', reply = '', errors = '']) => ({
+      type: (JSON.parse(request) as { type: string }).type,
+      request,
+      reply,
+      errors: errors === '–' ? [] : errors.split(', ').map(Number),
+    }),
+  );
+  const envelope = (body: string): string => `{"src":"c1","dest":"n1","body":${body}}`;
+  /** Each reply body exactly as written: the line without its envelope. */
+  const replyBodies = (stdout: readonly string[]): string[] =>
+    stdout.map((line) => {
+      const head = '{"src":"n1","dest":"c1","body":';
+      expect(line.startsWith(head) && line.endsWith('}'), line).toBe(true);
+      return line.slice(head.length, -1);
+    });
+
+  it('has one row per message type, with every value written out', () => {
+    expect(rows.map(({ type }) => type)).toEqual(['init', 'create', 'update', 'rebuild', 'read', 'list', 'delete']);
+    for (const { request, reply } of rows) expect(request + reply).not.toContain('…');
+  });
+
+  it('init gets the reply shown', async () => {
+    const [init] = rows;
+    const { stdout } = await runNode(`${envelope(init?.request ?? '')}\n`);
+    expect(replyBodies(stdout)).toEqual([init?.reply]);
+  });
+
+  it('the rows after init, sent in order to one node, get the replies shown, field by field', async () => {
+    const session = rows.slice(1);
+    const { stdout, code } = await runNode(session.map(({ request }) => `${envelope(request)}\n`).join(''));
+    expect(code).toBe(0);
+    const got = replyBodies(stdout);
+    expect(got).toHaveLength(session.length);
+    for (const [index, { reply }] of session.entries()) {
+      expect(Object.entries(JSON.parse(got[index] ?? '') as object)).toEqual(
+        Object.entries(JSON.parse(reply) as object),
+      );
+      expect(got[index]).toBe(reply);
+    }
+  });
+
+  /** For each type, a way to get each error code the table gives it: command-line flags, then request bodies. */
+  const fullMemory = ['--max-memory-mb', '1'];
+  const create = '{"type":"create","msg_id":1,"name":"users"}';
+  const triggers: Record<string, Record<number, readonly [readonly string[], readonly string[]]>> = {
+    init: {
+      12: [[], ['{"type":"init","msg_id":1,"node_id":"n9","node_ids":["n1"]}']],
+      22: [[], [rows[0]?.request ?? '', rows[0]?.request ?? '']],
+    },
+    create: { 11: [fullMemory, [create]], 12: [[], ['{"type":"create","msg_id":1}']], 21: [[], [create, create]] },
+    update: {
+      11: [fullMemory, [rows[2]?.request ?? '']],
+      12: [[], ['{"type":"update","msg_id":1,"projection":"users"}']],
+      22: [
+        [],
+        [
+          '{"type":"update","msg_id":1,"projection":"users","expected_version":5,"event":{"event_type":"E","event_data":1}}',
+        ],
+      ],
+    },
+    rebuild: {
+      11: [fullMemory, [rows[3]?.request ?? '']],
+      12: [[], ['{"type":"rebuild","msg_id":1,"projection":"users","events":"none"}']],
+      22: [[], ['{"type":"rebuild","msg_id":1,"projection":"users","expected_version":5,"events":[]}']],
+    },
+    read: { 12: [[], ['{"type":"read","msg_id":1}']], 20: [[], ['{"type":"read","msg_id":1,"projection":"users"}']] },
+    list: {},
+    delete: {
+      12: [[], ['{"type":"delete","msg_id":1}']],
+      20: [[], ['{"type":"delete","msg_id":1,"projection":"users"}']],
+    },
+  };
+
+  it.each(rows.map(({ type, errors }) => [type, errors] as const))(
+    '%s can fail with each code of its errors column',
+    async (type, errors) => {
+      const ways = triggers[type] ?? {};
+      expect(Object.keys(ways).map(Number)).toEqual(errors);
+      for (const [code, [args, bodies]] of Object.entries(ways)) {
+        const { stdout } = await runNode(bodies.map((body) => `${envelope(body)}\n`).join(''), args);
+        const last = JSON.parse(stdout.at(-1) ?? '{}') as { body?: { type: string; code: number } };
+        expect(last.body, `${type} ${code}`).toMatchObject({ type: 'error', code: Number(code) });
+      }
+    },
+  );
+});

@@ -124,15 +124,20 @@ describe('stringifyJson (properties)', () => {
 });
 
 describe('nestsDeeperThan', () => {
-  it.each([
-    [1, 0, false],
-    [[], 0, true],
-    [[], 1, false],
-    [{ a: [1, { b: [] }] }, 3, true],
-    [{ a: [1, { b: [] }] }, 4, false],
-    [[[], [[[]]]], 3, true],
-    [{ n: parseJson('1e400') }, 1, false],
-  ])('%j deeper than %d: %s', (value, limit, expected) => {
+  // Titled by stringifyJson: vitest's %j is JSON.stringify, which no ExactNumber lets write it.
+  it.each(
+    (
+      [
+        [1, 0, false],
+        [[], 0, true],
+        [[], 1, false],
+        [{ a: [1, { b: [] }] }, 3, true],
+        [{ a: [1, { b: [] }] }, 4, false],
+        [[[], [[[]]]], 3, true],
+        [{ n: parseJson('1e400') }, 1, false],
+      ] as [unknown, number, boolean][]
+    ).map(([value, limit, expected]) => [stringifyJson(value), value, limit, expected] as const),
+  )('%s deeper than %d: %s', (_, value, limit, expected) => {
     expect(nestsDeeperThan(value, limit)).toBe(expected);
   });
 

@@ -33,7 +33,7 @@ describe('handlers', () => {
     expect(bodies(out).map((body) => [body.in_reply_to, body.code, body.text])).toEqual([
       [1, 12, 'sum: a must be a number, got string'],
       // The header is checked first, as for any message: its error is the one named.
-      ['2', 12, 'body.msg_id must be a number, got string'],
+      ['2', 12, 'sum: body.msg_id must be an integer, got string'],
     ]);
   });
 

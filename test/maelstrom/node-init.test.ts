@@ -61,9 +61,9 @@ describe('a request without dest', () => {
       withEcho,
     );
     expect(out).toEqual([
-      '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"dest is required"}}',
+      '{"src":"","dest":"c1","body":{"type":"error","in_reply_to":1,"code":12,"text":"echo: dest is required"}}',
       '{"src":"n1","dest":"c0","body":{"type":"init_ok","in_reply_to":1}}',
-      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":2,"code":12,"text":"dest is required"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":2,"code":12,"text":"echo: dest is required"}}',
     ]);
   });
 });

@@ -141,7 +141,7 @@ function expected(bytes: Buffer): Expected {
   const valid =
     typeof message.dest === 'string' &&
     typeof body.type === 'string' &&
-    (body.msg_id === undefined || Number.isSafeInteger(body.msg_id));
+    (body.msg_id === undefined || Number.isInteger(body.msg_id));
   // A valid body with in_reply_to is a reply; nobody here waits for one, so it is dropped with a log line.
   if (valid && body.in_reply_to !== undefined) return { reply: false, logged: true };
   // A message nesting too deep is refused without echoing a msg_id that is an object or array.

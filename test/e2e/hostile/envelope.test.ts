@@ -34,12 +34,12 @@ const CASES: readonly Case[] = [
   {
     name: 'dest missing',
     line: (id) => `{"src":"c1","body":{"type":"list","msg_id":${id}}}`,
-    expect: error(12, 'dest is required'),
+    expect: error(12, 'list: dest is required'),
   },
   {
     name: 'dest a number',
     line: (id) => `{"src":"c1","dest":5,"body":{"type":"list","msg_id":${id}}}`,
-    expect: error(12, 'dest must be a string, got number'),
+    expect: error(12, 'list: dest must be a string, got number'),
   },
   { name: 'type missing', line: request('{"msg_id":#}'), expect: error(12, 'body.type is required') },
   {
@@ -70,19 +70,27 @@ const CASES: readonly Case[] = [
   {
     name: 'msg_id a string',
     line: request('{"type":"list","msg_id":"#"}'),
-    expect: error(12, /^body\.msg_id /, '"#"'),
+    expect: error(12, /^list: body\.msg_id /, '"#"'),
   },
   {
     name: 'msg_id a fraction',
     line: request('{"type":"list","msg_id":1.5}'),
-    expect: error(12, /^body\.msg_id /, '1.5'),
+    expect: error(12, /^list: body\.msg_id /, '1.5'),
   },
-  { name: 'msg_id null', line: request('{"type":"list","msg_id":null}'), expect: error(12, /^body\.msg_id /, 'null') },
-  { name: 'msg_id true', line: request('{"type":"list","msg_id":true}'), expect: error(12, /^body\.msg_id /, 'true') },
+  {
+    name: 'msg_id null',
+    line: request('{"type":"list","msg_id":null}'),
+    expect: error(12, /^list: body\.msg_id /, 'null'),
+  },
+  {
+    name: 'msg_id true',
+    line: request('{"type":"list","msg_id":true}'),
+    expect: error(12, /^list: body\.msg_id /, 'true'),
+  },
   {
     name: 'msg_id beyond 2^53 echoed digit for digit',
-    line: request('{"type":"list","msg_id":9007199254740993}'),
-    expect: error(12, /^body\.msg_id /, '9007199254740993'),
+    line: request('{"type":"read","msg_id":9007199254740993,"projection":"absent"}'),
+    expect: error(20, 'read: projection "absent" does not exist', '9007199254740993'),
   },
   {
     name: 'a body with in_reply_to is a reply, never answered',

@@ -13,7 +13,7 @@ const CASES: readonly Case[] = [
     line: request(
       `{"type":"update","msg_id":#,"projection":"deep","event":{"event_type":"E","event_data":${nested(200_000)}}}`,
     ),
-    expect: error(12, 'message nests deeper than 1000 levels'),
+    expect: error(12, 'update: message nests deeper than 1000 levels'),
   },
   {
     name: 'the refused deep update created nothing',
@@ -25,12 +25,12 @@ const CASES: readonly Case[] = [
     line: request(
       `{"type":"create","msg_id":#,"name":"deep","initial_state":${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}}`,
     ),
-    expect: error(12, 'message nests deeper than 1000 levels'),
+    expect: error(12, 'create: message nests deeper than 1000 levels'),
   },
   {
     name: 'a msg_id nested 200,000 levels deep is not echoed',
     line: request(`{"type":"list","msg_id":${nested(200_000)}}`),
-    expect: error(12, /^message nests /, null),
+    expect: error(12, /^list: message nests /, null),
   },
   {
     name: 'a type nested 200,000 levels deep',
