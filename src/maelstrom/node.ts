@@ -22,6 +22,8 @@ export interface NodeOptions {
   readonly log: (line: string) => void;
   /** Longest accepted input line in bytes; longer lines are dropped as they stream in. */
   readonly maxLineBytes?: number;
+  /** Rewrites each input line that is not blank before it is read (a terminal wraps bare bodies here). */
+  readonly rewriteLine?: (line: string) => string;
 }
 
 /** Why the replies of a batch cannot say what they say: each success among them becomes this error. */
@@ -136,6 +138,7 @@ export class Node {
       log: this.options.log,
       routeOf: (type) => this.routes.get(type),
       isPeer: (src) => this.isPeer(src),
+      ...(this.options.rewriteLine ? { rewriteLine: this.options.rewriteLine } : {}),
     });
     try {
       for await (const chunk of this.options.input) {
