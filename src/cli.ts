@@ -33,6 +33,10 @@ Options:
                        ${defaultMaxMemoryMb()}: three quarters of V8's old space)
   --data-dir DIR       keep every projection in DIR (DIR/<node_id> once init names
                        the node), durable before each reply; without it, in memory only
+  --interactive        read as from a person typing, as when stdin is a terminal:
+                       a hint on stderr, bare bodies such as {"type":"list"} taken,
+                       replies indented
+  --pretty             write replies as indented JSON, even into a pipe or a file
   -h, --help           print this help and exit
   -v, --version        print the version and exit
 
@@ -45,6 +49,10 @@ export interface NodeSettings {
   readonly maxMemoryMb: number;
   /** Where projections are kept durable; in memory only without it. */
   readonly dataDir?: string;
+  /** --interactive: read as from a person typing, whatever stdin is. */
+  readonly interactive?: true;
+  /** --pretty: indented replies, whatever stdout is. */
+  readonly pretty?: true;
 }
 
 type NumberSetting = 'maxLineBytes' | 'rpcTimeoutMs' | 'maxMemoryMb';
@@ -88,6 +96,9 @@ const NUMBER_FLAGS: readonly NumberFlag[] = [
   },
 ];
 
+/** The flags that take no value. */
+const SWITCHES: readonly string[] = ['-h', '--help', '-v', '--version', '--interactive', '--pretty'];
+
 class UsageError extends Error {}
 
 /** The flag's value as a number, or a UsageError naming the flag, the value and what it takes. */
@@ -107,16 +118,18 @@ function parse(args: readonly string[]): Command {
   let version = false;
   const texts = new Map<NumberFlag, string>();
   let dataDir: string | undefined;
+  const switches = { interactive: false, pretty: false };
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
     // "--flag=value"; a short flag takes no value, so "-h=x" is simply unknown.
     const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = equals < 0 ? arg : arg.slice(0, equals);
     const inline = equals < 0 ? undefined : arg.slice(equals + 1);
-    if (name === '-h' || name === '--help' || name === '-v' || name === '--version') {
+    if (SWITCHES.includes(name)) {
       if (inline !== undefined) throw new UsageError(`${name} takes no value, got ${JSON.stringify(arg)}`);
       if (name === '-h' || name === '--help') help = true;
-      else version = true;
+      else if (name === '-v' || name === '--version') version = true;
+      else switches[name === '--interactive' ? 'interactive' : 'pretty'] = true;
       continue;
     }
     if (name === '--data-dir') {
@@ -143,7 +156,15 @@ function parse(args: readonly string[]): Command {
     const text = texts.get(flag);
     numbers[flag.setting] = text === undefined ? flag.fallback : wholeNumber(flag, text);
   }
-  return { kind: 'run', settings: dataDir === undefined ? numbers : { ...numbers, dataDir } };
+  return {
+    kind: 'run',
+    settings: {
+      ...numbers,
+      ...(dataDir === undefined ? {} : { dataDir }),
+      ...(switches.interactive ? { interactive: true } : {}),
+      ...(switches.pretty ? { pretty: true } : {}),
+    },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createReadStream, fstatSync, mkdirSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseCommandLine, USAGE } from './cli.js';
 import { serveProjections } from './serve.js';
@@ -7,6 +8,9 @@ import { Node } from './maelstrom/node.js';
 import { MemoryGuard } from './messages/memory.js';
 import { Diagnostics } from './maelstrom/diagnostics.js';
 import { FileOutput } from './maelstrom/output.js';
+import { BareBodies } from './terminal/bare-bodies.js';
+import { terminalMode, TYPING_HINT } from './terminal/mode.js';
+import { PrettyOutput } from './terminal/pretty.js';
 
 /** stderr, paced: a reader that does not keep up costs a count of dropped lines, not memory. */
 const log = new Diagnostics(process.stderr).log;
@@ -43,8 +47,8 @@ export async function main(args: readonly string[]): Promise<number> {
       break;
   }
 
-  const output = standardOutput();
-  output.on('error', (error: NodeJS.ErrnoException) => {
+  const stdout = standardOutput();
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
     // The reader went away: nobody is left to answer, so leave without a trace.
     if (error.code === 'EPIPE') process.exit(0);
     log(`projection-node: cannot write to stdout: ${error.message}`);
@@ -54,13 +58,19 @@ export async function main(args: readonly string[]): Promise<number> {
   process.on('uncaughtException', (error) => log(`projection-node: internal error: ${error.stack ?? error.message}`));
 
   const memory = new MemoryGuard(command.settings.maxMemoryMb * 1024 * 1024);
+  // A person typing at the node: bare bodies are wrapped, replies indented (and colored on a terminal).
+  const terminal = terminalMode(command.settings, isatty(0), isatty(1), process.env);
+  const output = terminal.pretty ? new PrettyOutput(stdout, terminal.colors) : stdout;
+  const bareBodies = terminal.typing ? new BareBodies((): string | undefined => node.id) : undefined;
   const node = new Node({
     input: standardInput(),
     output,
     log,
     maxLineBytes: command.settings.maxLineBytes,
     canParse: (size) => memory.canParse(size),
+    ...(bareBodies ? { rewriteLine: bareBodies.wrap } : {}),
   });
+  if (terminal.typing) log(TYPING_HINT);
   const { dataDir } = command.settings;
   if (dataDir !== undefined) {
     // A directory that can never be used stops the start; one held by another process stops it at first use.

@@ -43,6 +43,8 @@ export interface IntakeOptions {
   readonly isPeer: (src: string) => boolean;
   /** Whether a line of this many characters may be parsed now; asked of large lines only. */
   readonly canParse?: (size: number) => boolean;
+  /** Rewrites each line that is not blank before it is parsed. */
+  readonly rewriteLine?: (line: string) => string;
 }
 
 /** Lines at least this long are parsed only if there is memory for what they become. */
@@ -154,13 +156,16 @@ export class Intake {
    * Classifies one line. Never throws. `blockMayBeInexact` is false when the text the
    * line came from has no number a double may not hold, which spares each line that check.
    */
-  receive(line: string, lineNumber: number, blockMayBeInexact = true): Received | undefined {
+  receive(input: string, lineNumber: number, blockMayBeInexact = true): Received | undefined {
     // Skipped before parsing: an exception from JSON.parse costs microseconds, a million blank lines seconds.
-    if (isBlank(line)) return undefined;
+    if (isBlank(input)) return undefined;
+    const line = this.options.rewriteLine?.(input) ?? input;
+    // What a rewrite added was not in the block whose numbers were looked at.
+    const checkNumbers = blockMayBeInexact || line !== input;
     let parsed: unknown;
     try {
       const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-      parsed = parseJson(text, blockMayBeInexact && mayBeInexact(text));
+      parsed = parseJson(text, checkNumbers && mayBeInexact(text));
     } catch (error) {
       return this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
     }

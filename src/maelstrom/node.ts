@@ -25,6 +25,8 @@ export interface NodeOptions {
   readonly maxLineBytes?: number;
   /** Whether a large line may be parsed now; one that may not is refused with error 11. */
   readonly canParse?: (size: number) => boolean;
+  /** Rewrites each input line that is not blank before it is read (a terminal wraps bare bodies here). */
+  readonly rewriteLine?: (line: string) => string;
 }
 
 export interface HandleOptions {
@@ -119,6 +121,7 @@ export class Node {
       routeOf: (type) => this.routes.get(type),
       isPeer: (src) => this.isPeer(src),
       ...(this.options.canParse ? { canParse: this.options.canParse } : {}),
+      ...(this.options.rewriteLine ? { rewriteLine: this.options.rewriteLine } : {}),
     });
     try {
       for await (const chunk of this.options.input) {
