@@ -139,7 +139,7 @@ async function runProcess(
   const [rss = NaN, user = NaN, system = NaN] = usage;
   const stderr = existsSync(errPath) ? readFileSync(errPath, 'utf8') : '';
   // The node says "projection-node: data directory DIR: N syncs" at exit.
-  const syncs = [...stderr.matchAll(/: (\d+) syncs$/gm)].at(-1)?.[1];
+  const syncs = [...stderr.matchAll(/: (\d+) syncs?$/gm)].at(-1)?.[1];
   const run: Run = {
     ms: result.ms,
     cpuMs: Number.isFinite(user + system) ? (user + system) * 1000 : undefined,

@@ -1,4 +1,4 @@
-import { createReadStream, fstatSync, mkdirSync } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import packageJson from '../package.json' with { type: 'json' };
@@ -8,6 +8,7 @@ import { Node } from './maelstrom/node.js';
 import { MemoryGuard } from './messages/memory.js';
 import { Diagnostics } from './maelstrom/diagnostics.js';
 import { FileOutput } from './maelstrom/output.js';
+import { makeDirectory } from './storage/files.js';
 import { BareBodies } from './terminal/bare-bodies.js';
 import { terminalMode, TYPING_HINT } from './terminal/mode.js';
 import { PrettyOutput } from './terminal/pretty.js';
@@ -75,7 +76,7 @@ export async function main(args: readonly string[]): Promise<number> {
   if (dataDir !== undefined) {
     // A directory that can never be used stops the start; one held by another process stops it at first use.
     try {
-      mkdirSync(dataDir, { recursive: true });
+      makeDirectory(dataDir);
     } catch (error) {
       log(`projection-node: cannot create the data directory ${dataDir}: ${(error as Error).message}`);
       return 1;
@@ -89,7 +90,7 @@ export async function main(args: readonly string[]): Promise<number> {
       : {
           durable: {
             dataDir,
-            log,
+            log: (line: string) => log(`projection-node: ${line}`),
             fatal: (message: string) => {
               log(`projection-node: ${message}`);
               process.exit(1);
@@ -100,7 +101,8 @@ export async function main(args: readonly string[]): Promise<number> {
   /** At any orderly exit: the data directory is closed (its lock released) and its syncs counted. */
   const closeJournal = (): void => {
     if (!journal?.stats) return;
-    log(`projection-node: data directory ${dataDir}: ${journal.stats.syncs} syncs`);
+    const { syncs } = journal.stats;
+    log(`projection-node: data directory ${dataDir}: ${syncs} ${syncs === 1 ? 'sync' : 'syncs'}`);
     journal.close();
   };
   let stopping = false;

@@ -11,9 +11,11 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  statSync,
   unlinkSync,
   writevSync,
 } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 /**
  * `r` reads; `r+` reads and writes an existing file; `w` creates or empties a file for writing.
@@ -46,8 +48,29 @@ export interface FileSystem {
   readText(path: string): string;
 }
 
+/**
+ * Creates `path` and its missing parents, one level at a time. Node's own recursive mkdir can
+ * loop forever where a parent refuses creation with ENOENT (as under /proc).
+ */
+export function makeDirectory(path: string): void {
+  const missing: string[] = [];
+  let dir = resolve(path);
+  for (; statSync(dir, { throwIfNoEntry: false }) === undefined && dirname(dir) !== dir; dir = dirname(dir))
+    missing.push(dir);
+  // An existing file in the way: mkdir says what is wrong (EEXIST, or ENOTDIR below it).
+  if (missing.length === 0 && !statSync(dir).isDirectory()) mkdirSync(dir);
+  for (const each of missing.reverse()) {
+    try {
+      mkdirSync(each);
+    } catch (error) {
+      // Made meanwhile by another process: as good as made here.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(each).isDirectory()) throw error;
+    }
+  }
+}
+
 export const nodeFileSystem: FileSystem = {
-  mkdir: (path) => void mkdirSync(path, { recursive: true }),
+  mkdir: makeDirectory,
   readdir: (path) => readdirSync(path),
   open: (path, mode) => openSync(path, mode, 0o644),
   close: (fd) => closeSync(fd),
