@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeChange, replay } from '../../src/durable/records.js';
-import { ArrayState } from '../../src/projections/array-state.js';
+import type { ArrayState } from '../../src/projections/array-state.js';
 import { ProjectionStore } from '../../src/projections/store.js';
 import { StateJsonCache } from '../../src/state-json/state-json.js';
 import { bodies, message } from '../support/messages.js';

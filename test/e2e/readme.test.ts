@@ -80,7 +80,16 @@ describe("README's Messages table", () => {
     });
 
   it('has one row per message type, with every value written out', () => {
-    expect(rows.map(({ type }) => type)).toEqual(['init', 'create', 'update', 'rebuild', 'read', 'query', 'list', 'delete']);
+    expect(rows.map(({ type }) => type)).toEqual([
+      'init',
+      'create',
+      'update',
+      'rebuild',
+      'read',
+      'query',
+      'list',
+      'delete',
+    ]);
     for (const { request, reply } of rows) expect(request + reply).not.toContain('…');
   });
 

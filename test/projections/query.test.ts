@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringifyJson } from '../../src/json/stringify.js';
 import { parseJson } from '../../src/json/parse.js';
+import type { ArrayState } from '../../src/projections/array-state.js';
 import { type Query, runQuery } from '../../src/projections/query.js';
 import { ProjectionStore } from '../../src/projections/store.js';
 
@@ -147,6 +148,14 @@ describe('a query on a scalar state', () => {
 });
 
 describe('declared indexes', () => {
+  it('are found for a where on a declared field or the key, and not for another field', () => {
+    const state = projectionOf(USERS, ['team']).state as ArrayState;
+    expect(state.slotsWith('team', 'a')).toEqual([0, 2]);
+    expect(state.slotsWith('id', 'u2')).toEqual([1]);
+    expect(state.slotsWith('name', 'Ann')).toBeUndefined();
+    expect((projectionOf(USERS).state as ArrayState).slotsWith('team', 'a')).toBeUndefined();
+  });
+
   it('answer where on an indexed field as a scan would, through every kind of write', () => {
     const store = new ProjectionStore();
     const handlers = new Map([
