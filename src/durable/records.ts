@@ -2,7 +2,7 @@ import { parseJson } from '../json/parse.js';
 import { stringifyJson } from '../json/stringify.js';
 import { isJsonObject, type JsonFragment } from '../json/value.js';
 import type { Op } from '../projections/ops.js';
-import { type EventId, Projection, type ProjectionEvent } from '../projections/projection.js';
+import { type EventId, NO_INDEXES, Projection, type ProjectionEvent } from '../projections/projection.js';
 import type { ProjectionStore } from '../projections/store.js';
 
 /**
@@ -21,10 +21,13 @@ export type Change =
   | { readonly op: 'delete'; readonly name: string };
 
 function definitionJson(projection: Projection): string {
-  const handlers = Object.fromEntries(projection.definition.eventOps);
+  const { eventOps, key, indexes = NO_INDEXES } = projection.definition;
+  const handlers = Object.fromEntries(eventOps);
   return (
     `"name":${JSON.stringify(projection.name)},"initial_state":${stringifyJson(projection.initialState)},` +
-    `"handlers":${stringifyJson(handlers)},"key":${JSON.stringify(projection.definition.key)}`
+    `"handlers":${stringifyJson(handlers)},"key":${JSON.stringify(key)}` +
+    // Left out when there are none: such records are as they were before indexes existed.
+    (indexes.length === 0 ? '' : `,"indexes":${JSON.stringify(indexes)}`)
   );
 }
 
@@ -61,12 +64,14 @@ interface Definition {
   initial_state: unknown;
   handlers: Record<string, Op>;
   key: string;
+  indexes?: string[];
 }
 
 function projectionOf(record: Definition): Projection {
   return new Projection(record.name, record.initial_state, {
     key: record.key,
     eventOps: new Map(Object.entries(record.handlers)),
+    indexes: record.indexes ?? NO_INDEXES,
   });
 }
 

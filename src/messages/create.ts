@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { isOp, OPS, type Op } from '../projections/ops.js';
 import { isJsonObject, jsonTypeOf, type JsonObject } from '../json/value.js';
-import { NO_EVENT_OPS } from '../projections/projection.js';
+import { NO_EVENT_OPS, NO_INDEXES } from '../projections/projection.js';
 import { defineMessage } from './message.js';
-import { MAX_NAME_LENGTH, projectionName } from './schemas.js';
+import { fieldList, MAX_NAME_LENGTH, projectionName } from './schemas.js';
 
 /**
  * The event-type → op table, checked entry by entry up to the first bad one: a table of a
@@ -45,10 +45,15 @@ export const create = defineMessage({
     // The wire calls the event-type → op table "handlers".
     handlers: eventOps.default(() => NO_EVENT_OPS),
     key: z.string().min(1, { error: 'must be a non-empty string' }).default('id'),
+    indexes: fieldList.optional(),
   }),
-  run({ store, room, journal }, { body: { name, initial_state, handlers, key }, size }) {
+  run({ store, room, journal }, { body: { name, initial_state, handlers, key, indexes }, size }) {
     room.check('create', 0, initial_state, size);
-    const projection = store.create(name, initial_state, { key, eventOps: handlers });
+    const projection = store.create(name, initial_state, {
+      key,
+      eventOps: handlers,
+      indexes: indexes ?? NO_INDEXES,
+    });
     journal?.record({ op: 'create', projection });
     return { type: 'projection_created', name, version: projection.version };
   },

@@ -14,6 +14,18 @@ export const projectionName = z
   .min(1, { error: 'must not be empty' })
   .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` });
 
+/** A top-level field of an element (order_by, where, fields, indexes), bounded as names are. */
+export const fieldName = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` });
+
+/** The most fields one list (fields, indexes) or one where may name. */
+export const MAX_FIELDS = 64;
+
+/** A list of fields, refused whole past MAX_FIELDS. */
+export const fieldList = listOf(fieldName, MAX_FIELDS);
+
 /** Integers beyond 2^53 arrive as ExactNumber and are ids like any other. */
 function isEventId(value: unknown): value is EventId {
   if (typeof value === 'string') return true;

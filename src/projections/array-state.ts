@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonObject } from '../json/value.js';
 import { invalidEvent } from './errors.js';
+import { FieldIndex } from './field-index.js';
 import { KeyIndex } from './key-index.js';
 import { mergeInto } from './merge.js';
 import type { ProjectionState } from './state.js';
@@ -18,10 +19,13 @@ export interface ArrayListener {
 /** Holes are compacted away once there are at least this many and they outnumber the live elements. */
 const COMPACT_MIN_HOLES = 64;
 
+const NO_FIELDS: readonly string[] = [];
+
 /**
  * An array state. Elements that are objects carrying the key are indexed by their
- * key's value, so upsert and remove are O(1). Removal leaves a hole in its slot, so
- * the positions in the index stay valid until a compaction renumbers them.
+ * key's value, so upsert and remove are O(1); so are the declared fields, for queries.
+ * Removal leaves a hole in its slot, so the positions in the indexes stay valid until
+ * a compaction renumbers them.
  */
 export class ArrayState implements ProjectionState {
   readonly kind = 'array';
@@ -30,18 +34,27 @@ export class ArrayState implements ProjectionState {
   private holes = 0;
   /** Made with the first keyed element: many arrays hold none. */
   private index: KeyIndex | undefined;
+  /** The declared fields other than the key, which has its own index. */
+  private readonly fields: readonly string[];
+  /** One per field of `fields`, made with the first element that has one of them. */
+  private fieldIndexes: FieldIndex[] | undefined;
 
   constructor(
     elements: readonly unknown[],
     private readonly key: string,
+    indexed: readonly string[] = NO_FIELDS,
   ) {
+    this.fields = indexed.length === 0 ? NO_FIELDS : [...new Set(indexed)].filter((field) => field !== key);
     for (const element of elements) this.push(element);
   }
 
   merge(data: unknown): ProjectionState {
     const slot = this.slotOf(data);
     if (slot === undefined) return this.push(data);
-    mergeInto(this.slots[slot] as JsonObject, data as JsonObject);
+    const element = this.slots[slot] as JsonObject;
+    this.unindexFields(element, slot, data as JsonObject);
+    mergeInto(element, data as JsonObject);
+    this.indexFields(element, slot, data as JsonObject);
     this.listener?.changed(slot);
     return this;
   }
@@ -54,9 +67,10 @@ export class ArrayState implements ProjectionState {
     if (!isJsonObject(data) || !Object.hasOwn(data, this.key)) {
       throw invalidEvent(`remove needs event_data to be an object with the key "${this.key}"`);
     }
-    const slot = this.index?.slotOf(data[this.key]);
+    const slot = this.index?.firstSlotOf(data[this.key]);
     if (slot === undefined) return this;
     this.index?.removeFirst(data[this.key]);
+    this.unindexFields(this.slots[slot] as JsonObject, slot, undefined);
     this.slots[slot] = undefined;
     this.holes++;
     this.listener?.removed(slot);
@@ -88,6 +102,17 @@ export class ArrayState implements ProjectionState {
     return this.holes > 0;
   }
 
+  /**
+   * The slots, ascending, of the objects whose `field` equals `value` as JSON, if the
+   * field is the key or a declared one; undefined if finding them takes a scan.
+   */
+  slotsWith(field: string, value: unknown): number[] | undefined {
+    if (field === this.key) return this.index?.slotsOf(value) ?? [];
+    const at = this.fields.indexOf(field);
+    if (at < 0) return undefined;
+    return this.fieldIndexes?.[at]?.slotsOf(value) ?? [];
+  }
+
   private push(element: unknown): this {
     const slot = this.slots.length;
     this.slots.push(element);
@@ -97,14 +122,38 @@ export class ArrayState implements ProjectionState {
   }
 
   private indexElement(element: unknown, slot: number): void {
-    if (isJsonObject(element) && Object.hasOwn(element, this.key))
-      (this.index ??= new KeyIndex()).add(element[this.key], slot);
+    if (!isJsonObject(element)) return;
+    if (Object.hasOwn(element, this.key)) (this.index ??= new KeyIndex()).add(element[this.key], slot);
+    this.indexFields(element, slot, undefined);
+  }
+
+  /** Indexes `element`'s declared fields, or only those `only` has. */
+  private indexFields(element: JsonObject, slot: number, only: JsonObject | undefined): void {
+    const fields = this.fields;
+    for (let at = 0; at < fields.length; at++) {
+      const field = fields[at] as string;
+      if (!Object.hasOwn(element, field) || (only && !Object.hasOwn(only, field))) continue;
+      this.fieldIndexes ??= fields.map(() => new FieldIndex());
+      this.fieldIndexes[at]?.add(element[field], slot);
+    }
+  }
+
+  /** Forgets `element`'s declared fields, or only those `only` has (a merge is about to change them). */
+  private unindexFields(element: JsonObject, slot: number, only: JsonObject | undefined): void {
+    const indexes = this.fieldIndexes;
+    if (!indexes) return;
+    const fields = this.fields;
+    for (let at = 0; at < fields.length; at++) {
+      const field = fields[at] as string;
+      if (!Object.hasOwn(element, field) || (only && !Object.hasOwn(only, field))) continue;
+      indexes[at]?.delete(element[field], slot);
+    }
   }
 
   /** The slot an upsert of `data` lands in, if `data` carries a known key. */
   private slotOf(data: unknown): number | undefined {
     if (!isJsonObject(data) || !Object.hasOwn(data, this.key)) return undefined;
-    return this.index?.slotOf(data[this.key]);
+    return this.index?.firstSlotOf(data[this.key]);
   }
 
   private compact(): void {
@@ -113,6 +162,7 @@ export class ArrayState implements ProjectionState {
     this.slots = [];
     this.holes = 0;
     this.index = undefined;
+    this.fieldIndexes = undefined;
     for (let slot = 0; slot < slots.length; slot++) {
       const element = slots[slot];
       if (element === undefined) continue;

@@ -9,8 +9,16 @@ export class KeyIndex {
   private later = new JsonKeyMap<number[]>();
 
   /** The first slot of an element with this key value. */
-  slotOf(key: unknown): number | undefined {
+  firstSlotOf(key: unknown): number | undefined {
     return this.first.get(key);
+  }
+
+  /** Every slot of an element with this key value, in ascending order. */
+  slotsOf(key: unknown): number[] {
+    const first = this.first.get(key);
+    if (first === undefined) return [];
+    const later = this.later.get(key);
+    return later ? [first, ...later] : [first];
   }
 
   /** Records an element with this key value at `slot`, after every slot recorded so far. */

@@ -21,12 +21,17 @@ export interface ProjectionDefinition {
   readonly key: string;
   /** The op of each event type; unlisted types merge. */
   readonly eventOps: ReadonlyMap<string, Op>;
+  /** The fields of an array state's elements kept indexed for queries, besides the key. */
+  readonly indexes?: readonly string[] | undefined;
 }
 
 /** The table of a projection that declares no ops, shared: a Map costs a few hundred bytes. */
 export const NO_EVENT_OPS: ReadonlyMap<string, Op> = new Map();
 
-export const DEFAULT_DEFINITION: ProjectionDefinition = { key: 'id', eventOps: NO_EVENT_OPS };
+/** The index list of a projection that declares none, shared. */
+export const NO_INDEXES: readonly string[] = [];
+
+export const DEFAULT_DEFINITION: ProjectionDefinition = { key: 'id', eventOps: NO_EVENT_OPS, indexes: NO_INDEXES };
 
 /** A named read model: a state, a version counting the events applied, and the ids it has seen. */
 export class Projection {
@@ -44,7 +49,7 @@ export class Projection {
     readonly definition: ProjectionDefinition,
   ) {
     this.initialState = cloneJson(initialState);
-    this.currentState = stateFor(cloneJson(initialState), definition.key);
+    this.currentState = stateFor(cloneJson(initialState), definition);
   }
 
   get version(): number {
@@ -82,7 +87,7 @@ export class Projection {
     accept?: (state: ProjectionState) => void,
   ): number {
     this.checkVersion(expectedVersion);
-    let state = stateFor(cloneJson(this.initialState), this.definition.key);
+    let state = stateFor(cloneJson(this.initialState), this.definition);
     const ids = new JsonKeyMap<EventId>();
     let applied = 0;
     for (let index = 0; index < events.length; index++) {
@@ -117,7 +122,7 @@ export class Projection {
    */
   restore(version: number, state: unknown, ids: readonly EventId[]): void {
     this.currentVersion = version;
-    this.currentState = stateFor(state, this.definition.key);
+    this.currentState = stateFor(state, this.definition);
     this.appliedIds = new JsonKeyMap<EventId>();
     for (const id of ids) this.appliedIds.set(id, id);
   }
@@ -140,7 +145,7 @@ export class Projection {
       case 'remove':
         return state.remove(data);
       case 'replace':
-        return stateFor(data, this.definition.key);
+        return stateFor(data, this.definition);
       case 'ignore':
         return state;
     }

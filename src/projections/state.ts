@@ -16,11 +16,17 @@ export interface ProjectionState {
   value(): unknown;
 }
 
+/** What an array state is indexed by: the key of its elements, and the declared fields. */
+export interface StateShape {
+  readonly key: string;
+  readonly indexes?: readonly string[] | undefined;
+}
+
 /** The state that holds `value`, which it takes ownership of. */
-export function stateFor(value: unknown, key: string): ProjectionState {
-  if (Array.isArray(value)) return new ArrayState(value, key);
+export function stateFor(value: unknown, shape: StateShape): ProjectionState {
+  if (Array.isArray(value)) return new ArrayState(value, shape.key, shape.indexes);
   if (isJsonObject(value)) return new ObjectState(value);
-  return new ScalarState(value, key);
+  return new ScalarState(value, shape);
 }
 
 /** An object state: merges are shallow, later keys overwrite earlier ones. */
@@ -67,11 +73,11 @@ class ScalarState implements ProjectionState {
 
   constructor(
     private readonly scalar: unknown,
-    private readonly key: string,
+    private readonly shape: StateShape,
   ) {}
 
   merge(data: unknown): ProjectionState {
-    return stateFor(data, this.key);
+    return stateFor(data, this.shape);
   }
 
   append(): ProjectionState {

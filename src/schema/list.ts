@@ -5,9 +5,10 @@ import { HotSchema } from './hot-schema.js';
 /**
  * An array whose elements `element` accepts, kept as it arrived (z.array would copy a
  * million elements) and checked up to its first bad element only: a bad list costs no
- * more than a good one, and its error names that one element.
+ * more than a good one, and its error names that one element. A list longer than
+ * `max` is refused before any element is looked at.
  */
-export function listOf<Element extends z.ZodType>(element: Element) {
+export function listOf<Element extends z.ZodType>(element: Element, max = Number.POSITIVE_INFINITY) {
   const hot = new HotSchema(element);
   return z
     .custom<z.output<Element>[]>(Array.isArray, {
@@ -15,6 +16,10 @@ export function listOf<Element extends z.ZodType>(element: Element) {
     })
     .check((payload) => {
       const list = payload.value;
+      if (list.length > max) {
+        payload.issues.push({ code: 'custom', input: list, message: `must have at most ${max} entries` });
+        return;
+      }
       for (let index = 0; index < list.length; index++) {
         if (hot.validate(list[index])) continue;
         // Asked again for the details only on failure: reportInput turns off zod's compiled parser.

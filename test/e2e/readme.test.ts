@@ -27,8 +27,8 @@ function examples(markdown: string): Example[] {
 const found = examples(readme);
 
 describe('README examples', () => {
-  it('finds the quick-start pipe, the worked example and the durability example', () => {
-    expect(found.map(({ kind }) => kind)).toEqual(['shell', 'lines', 'shell']);
+  it('finds the quick-start pipe, the worked example, the query example and the durability example', () => {
+    expect(found.map(({ kind }) => kind)).toEqual(['shell', 'lines', 'lines', 'shell']);
   });
 
   it.each(found.map((example, index) => [index, example] as const))(
@@ -80,7 +80,16 @@ describe("README's Messages table", () => {
     });
 
   it('has one row per message type, with every value written out', () => {
-    expect(rows.map(({ type }) => type)).toEqual(['init', 'create', 'update', 'rebuild', 'read', 'list', 'delete']);
+    expect(rows.map(({ type }) => type)).toEqual([
+      'init',
+      'create',
+      'update',
+      'rebuild',
+      'read',
+      'query',
+      'list',
+      'delete',
+    ]);
     for (const { request, reply } of rows) expect(request + reply).not.toContain('…');
   });
 
@@ -129,6 +138,10 @@ describe("README's Messages table", () => {
       22: [[], ['{"type":"rebuild","msg_id":1,"projection":"users","expected_version":5,"events":[]}']],
     },
     read: { 12: [[], ['{"type":"read","msg_id":1}']], 20: [[], ['{"type":"read","msg_id":1,"projection":"users"}']] },
+    query: {
+      12: [[], [create, '{"type":"query","msg_id":2,"projection":"users","limit":-1}']],
+      20: [[], ['{"type":"query","msg_id":1,"projection":"users"}']],
+    },
     list: {},
     delete: {
       12: [[], ['{"type":"delete","msg_id":1}']],
