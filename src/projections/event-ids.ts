@@ -54,12 +54,17 @@ export class EventIds {
     // A ring is exactly `window` long, so it never starts longer.
     const capacity = Math.min(FIRST_CAPACITY, window ?? FIRST_CAPACITY);
     this.entries = new Uint32Array(capacity * WORDS);
-    this.index = new Uint32Array(Math.ceil(capacity / MAX_LOAD));
+    this.index = new Uint32Array(indexSize(capacity));
   }
 
   /** How many ids are remembered. */
   get size(): number {
     return this.count;
+  }
+
+  /** The bytes the digests and their index take. */
+  get byteLength(): number {
+    return this.entries.byteLength + this.index.byteLength;
   }
 
   has(id: unknown): boolean {
@@ -87,13 +92,15 @@ export class EventIds {
   /** An id set of `key` holding the digests `bytes()` gave, the newest `window` of them. */
   static restore(window: number | undefined, key: string, bytes: Uint8Array): EventIds {
     const ids = new EventIds(window, key);
-    const words = new Uint32Array(Math.floor(bytes.length / (WORDS * 4)) * WORDS);
-    new Uint8Array(words.buffer).set(bytes.subarray(0, words.length * 4));
-    if (!LITTLE_ENDIAN) Buffer.from(words.buffer).swap32();
-    const total = words.length / WORDS;
-    const first = window === undefined ? 0 : Math.max(0, total - window);
-    ids.reserve(total - first);
-    for (let id = first; id < total; id++) ids.insert(words, id * WORDS);
+    const total = Math.floor(bytes.length / (WORDS * 4));
+    const kept = window === undefined ? total : Math.min(total, window);
+    // A copy: the bytes may sit at any offset of a shared pool, and a Uint32Array needs 4-byte alignment.
+    ids.entries = new Uint32Array(kept * WORDS);
+    new Uint8Array(ids.entries.buffer).set(bytes.subarray((total - kept) * WORDS * 4, total * WORDS * 4));
+    if (!LITTLE_ENDIAN) Buffer.from(ids.entries.buffer).swap32();
+    ids.count = kept;
+    ids.index = new Uint32Array(indexSize(kept));
+    for (let position = 0; position < kept; position++) ids.link(position);
     return ids;
   }
 
@@ -151,9 +158,7 @@ export class EventIds {
       this.entries = entries;
     }
     if (count > this.index.length * MAX_LOAD) {
-      let size = this.index.length;
-      while (count > size * MAX_LOAD) size = Math.ceil(size * INDEX_GROWTH);
-      this.index = new Uint32Array(size);
+      this.index = new Uint32Array(indexSize(count, this.index.length));
       for (let position = 0; position < this.count; position++) this.link(position);
     }
   }
@@ -185,6 +190,12 @@ export class EventIds {
     }
     index[slot] = 0;
   }
+}
+
+/** Slots for `count` digests: `size` grown by half until they fill at most three quarters of it. */
+function indexSize(count: number, size = Math.ceil(FIRST_CAPACITY / MAX_LOAD)): number {
+  while (count > size * MAX_LOAD) size = Math.ceil(size * INDEX_GROWTH);
+  return size;
 }
 
 /** The first slot to probe for a digest whose first word is `word`: its share of the index, by multiplication. */
