@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bodies, message } from '../support/messages.js';
 import { runNode } from '../support/spawned-node.js';
+import { MAX_DEDUP_WINDOW } from '../../src/cli.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -70,6 +71,14 @@ describe('--dedup-window N', () => {
       ['duplicate', 6],
       ['applied', 7],
     ]);
+  });
+
+  it("is in the README's Command line table with its maximum", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(
+      `| \`--dedup-window N\` | none: every id | remember only the last N event ids of each projection; a redelivery older than them is applied again`,
+    );
+    expect(readme).toContain(`N is at most ${MAX_DEDUP_WINDOW}, the most ids whose digests fit in one record`);
   });
 
   it('remembers every id without the flag', async () => {
