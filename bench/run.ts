@@ -137,7 +137,7 @@ async function main(): Promise<number> {
     targetsTable(done),
     '',
     `Runs: wall time per command, spawn to exit${HAS_TIME ? '; CPU is user + system time (median over rounds), peak RSS the max over rounds (/usr/bin/time)' : ''};`,
-    'heap after is heapUsed at exit after a full GC, from one more run under bench/heap-probe.cjs. On a busy machine the',
+    'heap after is heapUsed plus arrayBuffers at exit after two full GCs, from one more run under bench/heap-probe.cjs. On a busy machine the',
     'CPU times move less than the wall times, but they count V8’s helper threads too, so they are not what a target judges.',
     '',
     runsTable(done),

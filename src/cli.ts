@@ -12,6 +12,8 @@ export const MAX_LINE_BYTES = constants.MAX_STRING_LENGTH - 1;
 /** The longest delay a Node.js timer takes: a longer one fires after 1 ms instead. */
 export const MAX_RPC_TIMEOUT_MS = 2 ** 31 - 1;
 export const DEFAULT_RPC_TIMEOUT_MS = 1000;
+/** The widest --dedup-window: the digests of so many ids, in base64, still fit in one record of the data directory. */
+export const MAX_DEDUP_WINDOW = 2 ** 24;
 /** Nine tenths of V8's old space in MiB: data past it would end the process, not be refused. */
 const MAX_MEMORY_MB = largestMaxMemoryMb();
 /** Only a 32-bit Node.js, whose strings are at most 2^28 - 16 units, holds less than the usual default. */
@@ -31,6 +33,8 @@ Options:
   --max-memory-mb N    refuse writes that may grow memory (error 11) once the data
                        in memory passes N MiB, N from 1 to ${MAX_MEMORY_MB} (default
                        ${defaultMaxMemoryMb()}: three quarters of V8's old space)
+  --dedup-window N     remember only the last N event ids of each projection, N from
+                       1 to ${MAX_DEDUP_WINDOW} (default: every id); an older id is applied again
   --data-dir DIR       keep every projection in DIR (DIR/<node_id> once init names
                        the node), durable before each reply; without it, in memory only
   --interactive        read as from a person typing, as when stdin is a terminal:
@@ -47,6 +51,8 @@ export interface NodeSettings {
   readonly maxLineBytes: number;
   readonly rpcTimeoutMs: number;
   readonly maxMemoryMb: number;
+  /** How many of the newest event ids each projection remembers; every id without it. */
+  readonly dedupWindow?: number;
   /** Where projections are kept durable; in memory only without it. */
   readonly dataDir?: string;
   /** --interactive: read as from a person typing, whatever stdin is. */
@@ -55,7 +61,7 @@ export interface NodeSettings {
   readonly pretty?: true;
 }
 
-type NumberSetting = 'maxLineBytes' | 'rpcTimeoutMs' | 'maxMemoryMb';
+type NumberSetting = 'maxLineBytes' | 'rpcTimeoutMs' | 'maxMemoryMb' | 'dedupWindow';
 
 export type Command =
   | { readonly kind: 'help' }
@@ -66,7 +72,8 @@ export type Command =
 interface NumberFlag {
   readonly name: string;
   readonly setting: NumberSetting;
-  readonly fallback: number;
+  /** The value without the flag; none means the setting is left out. */
+  readonly fallback?: number;
   readonly max: number;
   /** Why `max` is the most, in words. */
   readonly maxReason: string;
@@ -93,6 +100,12 @@ const NUMBER_FLAGS: readonly NumberFlag[] = [
     fallback: defaultMaxMemoryMb(),
     max: MAX_MEMORY_MB,
     maxReason: "nine tenths of V8's old space (node --max-old-space-size raises it)",
+  },
+  {
+    name: '--dedup-window',
+    setting: 'dedupWindow',
+    max: MAX_DEDUP_WINDOW,
+    maxReason: 'the most event ids whose digests fit in one record of the data directory',
   },
 ];
 
@@ -151,10 +164,15 @@ function parse(args: readonly string[]): Command {
   }
   if (help) return { kind: 'help' };
   if (version) return { kind: 'version' };
-  const numbers: Record<NumberSetting, number> = { maxLineBytes: 0, rpcTimeoutMs: 0, maxMemoryMb: 0 };
+  const numbers: Record<Exclude<NumberSetting, 'dedupWindow'>, number> & { dedupWindow?: number } = {
+    maxLineBytes: 0,
+    rpcTimeoutMs: 0,
+    maxMemoryMb: 0,
+  };
   for (const flag of NUMBER_FLAGS) {
     const text = texts.get(flag);
-    numbers[flag.setting] = text === undefined ? flag.fallback : wholeNumber(flag, text);
+    const value = text === undefined ? flag.fallback : wholeNumber(flag, text);
+    if (value !== undefined) numbers[flag.setting] = value;
   }
   return {
     kind: 'run',

@@ -10,6 +10,8 @@ import { StateJsonCache } from './state-json/state-json.js';
 
 export interface ServeSettings {
   readonly rpcTimeoutMs: number;
+  /** How many of the newest event ids each projection remembers (--dedup-window); every id if undefined. */
+  readonly dedupWindow?: number;
   /** What lets writes wait (error 11) while memory is short; by default one at --max-memory-mb's default. */
   readonly memory?: MemoryGuard;
   /** The longest JSON a state may have, in characters; MAX_STATE_JSON unless a test sets less. */
@@ -24,7 +26,7 @@ export interface ServeSettings {
  * decides where each request is answered.
  */
 export function serveProjections(node: Node, settings: ServeSettings): Journal | undefined {
-  const store = new ProjectionStore();
+  const store = new ProjectionStore(settings.dedupWindow);
   const json = new StateJsonCache();
   const journal = settings.durable && new Journal({ ...settings.durable, projections: store, json });
   const context: Context = {

@@ -1,7 +1,14 @@
 import { constants } from 'node:buffer';
 import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RPC_TIMEOUT_MS, MAX_LINE_BYTES, MAX_RPC_TIMEOUT_MS, parseCommandLine, USAGE } from '../src/cli.js';
+import {
+  DEFAULT_RPC_TIMEOUT_MS,
+  MAX_DEDUP_WINDOW,
+  MAX_LINE_BYTES,
+  MAX_RPC_TIMEOUT_MS,
+  parseCommandLine,
+  USAGE,
+} from '../src/cli.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../src/maelstrom/limits.js';
 import { defaultMaxMemoryMb } from '../src/messages/memory.js';
 
@@ -10,7 +17,10 @@ const defaults = {
   rpcTimeoutMs: DEFAULT_RPC_TIMEOUT_MS,
   maxMemoryMb: defaultMaxMemoryMb(),
 };
-const run = (settings: Partial<typeof defaults> = {}) => ({ kind: 'run', settings: { ...defaults, ...settings } });
+const run = (settings: Partial<typeof defaults> & { dedupWindow?: number } = {}) => ({
+  kind: 'run',
+  settings: { ...defaults, ...settings },
+});
 const usageError = (message: string) => ({ kind: 'usage-error', message });
 const lineBytesRange = `--max-line-bytes takes a whole number from 1 to ${MAX_LINE_BYTES}`;
 const timeoutRange = `--rpc-timeout-ms takes a whole number from 1 to ${MAX_RPC_TIMEOUT_MS}`;
@@ -38,6 +48,24 @@ describe('parseCommandLine', () => {
       usageError(
         `--max-memory-mb can be at most ${max}, nine tenths of V8's old space (node --max-old-space-size raises it); got "${max + 1}"`,
       ),
+    );
+  });
+
+  it('takes --dedup-window from 1 to its maximum, and leaves it out by default: every id is remembered', () => {
+    expect(parseCommandLine([])).not.toHaveProperty('settings.dedupWindow');
+    expect(parseCommandLine(['--dedup-window', '1'])).toEqual(run({ dedupWindow: 1 }));
+    expect(parseCommandLine([`--dedup-window=${MAX_DEDUP_WINDOW}`])).toEqual(run({ dedupWindow: MAX_DEDUP_WINDOW }));
+    expect(MAX_DEDUP_WINDOW).toBe(16_777_216);
+    expect(parseCommandLine(['--dedup-window', '0'])).toEqual(
+      usageError(`--dedup-window takes a whole number from 1 to ${MAX_DEDUP_WINDOW}, got "0"`),
+    );
+    expect(parseCommandLine([`--dedup-window=${MAX_DEDUP_WINDOW + 1}`])).toEqual(
+      usageError(
+        `--dedup-window can be at most ${MAX_DEDUP_WINDOW}, the most event ids whose digests fit in one record of the data directory; got "${MAX_DEDUP_WINDOW + 1}"`,
+      ),
+    );
+    expect(parseCommandLine(['--dedup-window'])).toEqual(
+      usageError(`--dedup-window needs a value: a whole number from 1 to ${MAX_DEDUP_WINDOW}`),
     );
   });
 
@@ -127,6 +155,7 @@ describe('the limits', () => {
     expect(USAGE).toContain(
       `N from 1 to\n                       ${MAX_RPC_TIMEOUT_MS} (default ${DEFAULT_RPC_TIMEOUT_MS})`,
     );
+    expect(USAGE).toContain(`N from\n                       1 to ${MAX_DEDUP_WINDOW} (default: every id)`);
     expect(USAGE).toMatch(/^ {2}-h, --help {11}print this help and exit$/m);
     expect(USAGE).toMatch(/^ {2}-v, --version {8}print the version and exit$/m);
   });

@@ -2,6 +2,7 @@ import { parseJson } from '../json/parse.js';
 import { stringifyJson } from '../json/stringify.js';
 import { isJsonObject, type JsonFragment } from '../json/value.js';
 import type { Op } from '../projections/ops.js';
+import { EventIds } from '../projections/event-ids.js';
 import { type EventId, NO_INDEXES, Projection, type ProjectionEvent } from '../projections/projection.js';
 import type { ProjectionStore } from '../projections/store.js';
 
@@ -11,6 +12,7 @@ import type { ProjectionStore } from '../projections/store.js';
  * - `create`: a new projection from its definition;
  * - `update`: one event applied (duplicates and refused events are never written);
  * - `image`: a whole projection, definition, version, state and event ids (after a rebuild, and in snapshots);
+ *   the ids as `{"key":…,"digests":…}`, their digests oldest first in base64 and the key they were made with;
  * - `delete`: the projection is gone.
  * Replaying them in order gives the projections back, versions included.
  */
@@ -37,6 +39,22 @@ function fragmentText(fragment: JsonFragment): string {
   return text;
 }
 
+function idsJson(ids: EventIds | undefined): string {
+  if (!ids) return '[]';
+  return `{"key":${JSON.stringify(ids.key)},"digests":"${ids.bytes().toString('base64')}"}`;
+}
+
+/** The ids of an image: digests, or the ids themselves as a node before digests wrote them. */
+function idsOf(ids: unknown, window: number | undefined): EventId[] | EventIds {
+  if (Array.isArray(ids)) return ids as EventId[];
+  if (isJsonObject(ids)) {
+    const { key, digests } = ids as Record<string, unknown>;
+    if (typeof key === 'string' && typeof digests === 'string')
+      return EventIds.restore(window, key, Buffer.from(digests, 'base64'));
+  }
+  throw new UnknownRecord('an image record has ids of an unknown form');
+}
+
 /** The record of a change. */
 export function encodeChange(change: Change): string {
   switch (change.op) {
@@ -48,7 +66,7 @@ export function encodeChange(change: Change): string {
       const { projection } = change;
       return (
         `{"op":"image",${definitionJson(projection)},"version":${projection.version},` +
-        `"state":${fragmentText(change.state)},"ids":${stringifyJson(projection.appliedIdList())}}`
+        `"state":${fragmentText(change.state)},"ids":${idsJson(projection.eventIds())}}`
       );
     }
     case 'delete':
@@ -67,12 +85,17 @@ interface Definition {
   indexes?: string[];
 }
 
-function projectionOf(record: Definition): Projection {
-  return new Projection(record.name, record.initial_state, {
-    key: record.key,
-    eventOps: new Map(Object.entries(record.handlers)),
-    indexes: record.indexes ?? NO_INDEXES,
-  });
+function projectionOf(record: Definition, dedupWindow: number | undefined): Projection {
+  return new Projection(
+    record.name,
+    record.initial_state,
+    {
+      key: record.key,
+      eventOps: new Map(Object.entries(record.handlers)),
+      indexes: record.indexes ?? NO_INDEXES,
+    },
+    dedupWindow,
+  );
 }
 
 /** Applies one record to `store`, as the change it records was applied when it was written. */
@@ -81,14 +104,14 @@ export function replay(store: ProjectionStore, text: string): void {
   if (!isJsonObject(record)) throw new UnknownRecord('a record is not a JSON object');
   switch (record.op) {
     case 'create':
-      store.put(projectionOf(record as unknown as Definition));
+      store.put(projectionOf(record as unknown as Definition, store.dedupWindow));
       return;
     case 'update':
       store.update(record.name as string, record.event as ProjectionEvent);
       return;
     case 'image': {
-      const projection = projectionOf(record as unknown as Definition);
-      projection.restore(record.version as number, record.state, record.ids as EventId[]);
+      const projection = projectionOf(record as unknown as Definition, store.dedupWindow);
+      projection.restore(record.version as number, record.state, idsOf(record.ids, store.dedupWindow));
       store.put(projection);
       return;
     }

@@ -1,7 +1,7 @@
 import type { ExactNumber } from '../json/exact-number.js';
 import { cloneJson } from '../json/value.js';
 import { invalidEvent, ProjectionError } from './errors.js';
-import { JsonKeyMap } from './keys.js';
+import { EventIds } from './event-ids.js';
 import type { Op } from './ops.js';
 import { stateFor, type ProjectionState } from './state.js';
 
@@ -37,8 +37,8 @@ export const DEFAULT_DEFINITION: ProjectionDefinition = { key: 'id', eventOps: N
 export class Projection {
   private currentVersion = 0;
   private currentState: ProjectionState;
-  /** The event_id of every event applied since the last rebuild, each as it arrived. */
-  private appliedIds: JsonKeyMap<EventId> | undefined;
+  /** The event_id of every event applied since the last rebuild (the newest `dedupWindow` of them), made at the first. */
+  private appliedIds: EventIds | undefined;
 
   /** A copy of the state given at creation, never changed: every rebuild starts from a copy of it. */
   readonly initialState: unknown;
@@ -47,6 +47,8 @@ export class Projection {
     readonly name: string,
     initialState: unknown,
     readonly definition: ProjectionDefinition,
+    /** How many of the newest event ids to remember; all of them if undefined. */
+    readonly dedupWindow?: number,
   ) {
     this.initialState = cloneJson(initialState);
     this.currentState = stateFor(cloneJson(initialState), definition);
@@ -70,7 +72,7 @@ export class Projection {
     if (id !== undefined && this.appliedIds?.has(id)) return false;
     this.checkVersion(expectedVersion);
     this.currentState = this.apply(this.currentState, event);
-    if (id !== undefined) (this.appliedIds ??= new JsonKeyMap()).set(id, id);
+    if (id !== undefined) (this.appliedIds ??= new EventIds(this.dedupWindow)).add(id);
     this.currentVersion++;
     return true;
   }
@@ -88,13 +90,13 @@ export class Projection {
   ): number {
     this.checkVersion(expectedVersion);
     let state = stateFor(cloneJson(this.initialState), this.definition);
-    const ids = new JsonKeyMap<EventId>();
+    let ids: EventIds | undefined;
     let applied = 0;
     for (let index = 0; index < events.length; index++) {
       const event = events[index] as ProjectionEvent;
       if (event.event_id !== undefined) {
-        if (ids.has(event.event_id)) continue;
-        ids.set(event.event_id, event.event_id);
+        if (ids?.has(event.event_id)) continue;
+        (ids ??= new EventIds(this.dedupWindow)).add(event.event_id);
       }
       try {
         state = this.apply(state, event);
@@ -111,20 +113,32 @@ export class Projection {
     return applied;
   }
 
-  /** The event ids applied since the last rebuild, in no particular order. */
-  appliedIdList(): EventId[] {
-    return this.appliedIds ? [...this.appliedIds.values()] : [];
+  /** How many event ids the projection remembers. */
+  eventIdCount(): number {
+    return this.appliedIds?.size ?? 0;
+  }
+
+  /** The remembered event ids, as digests, for storage; undefined when there are none. */
+  eventIds(): EventIds | undefined {
+    return this.appliedIds;
   }
 
   /**
    * Puts the projection back as it was saved: for recovery from storage only, where
-   * `state` and `ids` are the projection's own from now on.
+   * `state` and `ids` are the projection's own from now on. `ids` are the event ids
+   * oldest first, or their digests.
    */
-  restore(version: number, state: unknown, ids: readonly EventId[]): void {
+  restore(version: number, state: unknown, ids: readonly EventId[] | EventIds): void {
     this.currentVersion = version;
     this.currentState = stateFor(state, this.definition);
-    this.appliedIds = new JsonKeyMap<EventId>();
-    for (const id of ids) this.appliedIds.set(id, id);
+    if (ids instanceof EventIds) {
+      this.appliedIds = ids.size === 0 ? undefined : ids;
+      return;
+    }
+    this.appliedIds = undefined;
+    for (const id of ids) {
+      if (!this.appliedIds?.has(id)) (this.appliedIds ??= new EventIds(this.dedupWindow)).add(id);
+    }
   }
 
   private checkVersion(expected: number | undefined): void {

@@ -22,6 +22,9 @@ export interface ProjectionSummary {
 export class ProjectionStore {
   private readonly projections = new Map<string, Projection>();
 
+  /** `dedupWindow`: how many of the newest event ids each projection remembers; all of them if undefined. */
+  constructor(readonly dedupWindow?: number) {}
+
   create(name: string, initialState: unknown, definition: ProjectionDefinition = DEFAULT_DEFINITION): Projection {
     const existing = this.projections.get(name);
     if (existing) {
@@ -30,7 +33,7 @@ export class ProjectionStore {
         `projection ${JSON.stringify(name)} already exists at version ${existing.version}`,
       );
     }
-    const projection = new Projection(name, initialState, definition);
+    const projection = new Projection(name, initialState, definition, this.dedupWindow);
     this.projections.set(name, projection);
     return projection;
   }
@@ -95,7 +98,7 @@ export class ProjectionStore {
   private write<Result>(name: string, change: (projection: Projection) => Result): Result {
     const existing = this.projections.get(name);
     if (existing) return change(existing);
-    const created = new Projection(name, [], DEFAULT_DEFINITION);
+    const created = new Projection(name, [], DEFAULT_DEFINITION, this.dedupWindow);
     const result = change(created);
     this.projections.set(name, created);
     return result;

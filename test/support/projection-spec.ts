@@ -29,6 +29,8 @@ export interface ProjectionSetup {
   readonly handlers?: Readonly<Record<string, Op>>;
   /** The key of an array state's elements (default "id"). */
   readonly key?: string;
+  /** How many of the newest event ids the store remembers per projection (default: all). */
+  readonly dedupWindow?: number;
 }
 
 export type Action =
@@ -169,7 +171,7 @@ function expectations(setup: ProjectionSetup, given: readonly Action[], when: re
 }
 
 function storeFor(setup: ProjectionSetup, given: readonly Action[]): ProjectionStore {
-  const store = new ProjectionStore();
+  const store = new ProjectionStore(setup.dedupWindow);
   const name = setup.name ?? 'p';
   if ('initialState' in setup) {
     store.create(name, setup.initialState, {
