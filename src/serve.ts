@@ -32,12 +32,13 @@ export function serveProjections(node: Node, settings: ServeSettings): Journal |
     json,
     room: new StateRoom(settings.maxStateJson),
     memory: settings.memory ?? new MemoryGuard(defaultMaxMemoryMb() * 1024 * 1024),
+    counts: node.counts,
     ...(journal ? { journal } : {}),
   };
   const serveHere = (message: MessageType, request: Request) => {
     // A node that is asked before any init keeps its data in the data directory itself.
     if (node.id === undefined) journal?.openUnnamed();
-    return runMessage(message, context, { body: request.body, size: request.size });
+    return runMessage(message, context, { body: request.body, size: request.size, nodeId: node.id ?? request.dest });
   };
   if (journal) node.setReplyGate(() => journal.commit());
   let cluster: Cluster | undefined;

@@ -12,11 +12,12 @@ import type { ProjectionStore } from '../projections/store.js';
  * - `update`: one event applied (duplicates and refused events are never written);
  * - `image`: a whole projection, definition, version, state and event ids (after a rebuild, and in snapshots);
  * - `delete`: the projection is gone.
- * Replaying them in order gives the projections back, versions included.
+ * Each but `delete` carries `at`, the time of the change (Projection.changedAt).
+ * Replaying them in order gives the projections back, versions and times included.
  */
 export type Change =
   | { readonly op: 'create'; readonly projection: Projection }
-  | { readonly op: 'update'; readonly name: string; readonly event: ProjectionEvent }
+  | { readonly op: 'update'; readonly name: string; readonly at: number; readonly event: ProjectionEvent }
   | { readonly op: 'image'; readonly projection: Projection; readonly state: JsonFragment }
   | { readonly op: 'delete'; readonly name: string };
 
@@ -24,7 +25,8 @@ function definitionJson(projection: Projection): string {
   const handlers = Object.fromEntries(projection.definition.eventOps);
   return (
     `"name":${JSON.stringify(projection.name)},"initial_state":${stringifyJson(projection.initialState)},` +
-    `"handlers":${stringifyJson(handlers)},"key":${JSON.stringify(projection.definition.key)}`
+    `"handlers":${stringifyJson(handlers)},"key":${JSON.stringify(projection.definition.key)},` +
+    `"at":${projection.changedAt}`
   );
 }
 
@@ -40,7 +42,10 @@ export function encodeChange(change: Change): string {
     case 'create':
       return `{"op":"create",${definitionJson(change.projection)}}`;
     case 'update':
-      return `{"op":"update","name":${JSON.stringify(change.name)},"event":${stringifyJson(change.event)}}`;
+      return (
+        `{"op":"update","name":${JSON.stringify(change.name)},"at":${change.at},` +
+        `"event":${stringifyJson(change.event)}}`
+      );
     case 'image': {
       const { projection } = change;
       return (
@@ -61,13 +66,17 @@ interface Definition {
   initial_state: unknown;
   handlers: Record<string, Op>;
   key: string;
+  /** Missing from records written before it was kept. */
+  at?: number;
 }
 
 function projectionOf(record: Definition): Projection {
-  return new Projection(record.name, record.initial_state, {
+  const projection = new Projection(record.name, record.initial_state, {
     key: record.key,
     eventOps: new Map(Object.entries(record.handlers)),
   });
+  projection.changedAt = record.at ?? 0;
+  return projection;
 }
 
 /** Applies one record to `store`, as the change it records was applied when it was written. */
@@ -78,9 +87,11 @@ export function replay(store: ProjectionStore, text: string): void {
     case 'create':
       store.put(projectionOf(record as unknown as Definition));
       return;
-    case 'update':
-      store.update(record.name as string, record.event as ProjectionEvent);
+    case 'update': {
+      const { projection } = store.update(record.name as string, record.event as ProjectionEvent);
+      projection.changedAt = (record.at as number | undefined) ?? 0;
       return;
+    }
     case 'image': {
       const projection = projectionOf(record as unknown as Definition);
       projection.restore(record.version as number, record.state, record.ids as EventId[]);

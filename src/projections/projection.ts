@@ -21,6 +21,8 @@ export interface ProjectionDefinition {
   readonly key: string;
   /** The op of each event type; unlisted types merge. */
   readonly eventOps: ReadonlyMap<string, Op>;
+  /** Fields of an array state's elements that are indexed besides the key. */
+  readonly indexes?: readonly string[];
 }
 
 /** The table of a projection that declares no ops, shared: a Map costs a few hundred bytes. */
@@ -37,6 +39,12 @@ export class Projection {
 
   /** A copy of the state given at creation, never changed: every rebuild starts from a copy of it. */
   readonly initialState: unknown;
+
+  /**
+   * When the projection last changed, in whole seconds since the Unix epoch; 0 if not
+   * known. Whole seconds stay a small integer, which V8 keeps inside the object.
+   */
+  changedAt = 0;
 
   constructor(
     readonly name: string,
@@ -104,6 +112,13 @@ export class Projection {
     this.appliedIds = ids;
     this.currentVersion = applied;
     return applied;
+  }
+
+  /** How many event ids are remembered. */
+  eventIdCount(): number {
+    let count = 0;
+    if (this.appliedIds) for (const _ of this.appliedIds.values()) count++;
+    return count;
   }
 
   /** The event ids applied since the last rebuild, in no particular order. */

@@ -60,7 +60,10 @@ const CASES: readonly Case[] = [
   {
     name: 'an unknown type',
     line: request('{"type":"cas","msg_id":#}'),
-    expect: error(10, 'unsupported message type "cas"; supported: init, create, update, rebuild, read, list, delete'),
+    expect: error(
+      10,
+      'unsupported message type "cas"; supported: init, create, update, rebuild, read, list, delete, describe, stats',
+    ),
   },
   {
     name: 'a type only found on Object.prototype',
