@@ -5,7 +5,7 @@ import { defaultMaxMemoryMb, MemoryGuard } from './messages/memory.js';
 import { runMessage, type Context, type MessageType } from './messages/message.js';
 import { PROJECTION_MESSAGES } from './messages/index.js';
 import { StateRoom } from './messages/state-size.js';
-import { ProjectionStore } from './projections/store.js';
+import { type Clock, ProjectionStore } from './projections/store.js';
 import { StateJsonCache } from './state-json/state-json.js';
 
 export interface ServeSettings {
@@ -16,6 +16,8 @@ export interface ServeSettings {
   readonly maxStateJson?: number;
   /** Keeps the projections durable in a data directory (see Journal). */
   readonly durable?: Omit<JournalOptions, 'projections' | 'json'>;
+  /** What stamps each change; the system clock unless a test sets another. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface ServeSettings {
  * decides where each request is answered.
  */
 export function serveProjections(node: Node, settings: ServeSettings): Journal | undefined {
-  const store = new ProjectionStore();
+  const store = new ProjectionStore(settings.clock);
   const json = new StateJsonCache();
   const journal = settings.durable && new Journal({ ...settings.durable, projections: store, json });
   const context: Context = {
