@@ -26,7 +26,11 @@ async function runOn(dataDir: string, seconds: () => number, requests: readonly 
     throw new Error(message);
   };
   const { out } = await exchange(requestLines(requests), (node) => {
-    journal = serveProjections(node, { rpcTimeoutMs: 1000, clock: seconds, durable: { dataDir, log: () => {}, fatal } });
+    journal = serveProjections(node, {
+      rpcTimeoutMs: 1000,
+      clock: seconds,
+      durable: { dataDir, log: () => {}, fatal },
+    });
   });
   journal?.close();
   return bodies(out);

@@ -8,7 +8,9 @@ import { bodies, type ReplyBody, requestLines } from '../support/messages.js';
 const JUNE_FIRST = 1_717_243_200;
 
 async function run(requests: readonly object[], clock = () => JUNE_FIRST): Promise<ReplyBody[]> {
-  const { out } = await exchange(requestLines(requests), (node) => serveProjections(node, { rpcTimeoutMs: 1000, clock }));
+  const { out } = await exchange(requestLines(requests), (node) =>
+    serveProjections(node, { rpcTimeoutMs: 1000, clock }),
+  );
   return bodies(out);
 }
 

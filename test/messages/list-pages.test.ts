@@ -8,8 +8,9 @@ const NAMES = ['user-1', 'order-1', 'user-2', 'user-3', 'order-2'];
 
 async function listed(...lists: object[]): Promise<ReplyBody[]> {
   const creates = NAMES.map((name) => ({ type: 'create', name }));
-  const { out } = await exchange(requestLines([...creates, ...lists.map((list) => ({ type: 'list', ...list }))]), (node) =>
-    serveProjections(node, { rpcTimeoutMs: 1000 }),
+  const { out } = await exchange(
+    requestLines([...creates, ...lists.map((list) => ({ type: 'list', ...list }))]),
+    (node) => serveProjections(node, { rpcTimeoutMs: 1000 }),
   );
   return bodies(out).slice(NAMES.length);
 }
@@ -24,7 +25,12 @@ describe('list pages', () => {
   });
 
   it('with any of them, adds the total of the names that match the prefix', async () => {
-    const replies = await listed({ prefix: 'user-' }, { offset: 1, limit: 2 }, { prefix: 'order-', offset: 1 }, { limit: 0 });
+    const replies = await listed(
+      { prefix: 'user-' },
+      { offset: 1, limit: 2 },
+      { prefix: 'order-', offset: 1 },
+      { limit: 0 },
+    );
     expect(replies.map(names)).toEqual([['user-1', 'user-2', 'user-3'], ['order-1', 'user-2'], ['order-2'], []]);
     expect(replies.map(({ total }) => total)).toEqual([3, 5, 2, 5]);
     expect(Object.keys(replies[0] ?? {})).toEqual(['type', 'in_reply_to', 'projections', 'total']);

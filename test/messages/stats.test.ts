@@ -19,7 +19,14 @@ describe('stats', () => {
         { type: 'create', name: 'a' },
         { type: 'update', projection: 'a', event: { event_type: 'E', event_id: 1, event_data: { id: 1 } } },
         { type: 'update', projection: 'a', event: { event_type: 'E', event_id: 1, event_data: { id: 1 } } },
-        { type: 'rebuild', projection: 'b', events: [{ event_type: 'E', event_data: 1 }, { event_type: 'E', event_data: 2 }] },
+        {
+          type: 'rebuild',
+          projection: 'b',
+          events: [
+            { event_type: 'E', event_data: 1 },
+            { event_type: 'E', event_data: 2 },
+          ],
+        },
         { type: 'read', projection: 'nobody' },
         { type: 'cas' },
         { type: 'stats' },
