@@ -15,7 +15,8 @@ async function listed(...lists: object[]): Promise<ReplyBody[]> {
   return bodies(out).slice(NAMES.length);
 }
 
-const names = (reply: ReplyBody | undefined) => (reply?.projections as { name: string }[]).map(({ name }) => name);
+const names = (reply: ReplyBody | undefined) =>
+  ((reply?.projections ?? []) as { name: string }[]).map(({ name }) => name);
 
 describe('list pages', () => {
   it('without prefix, offset or limit, is every projection and no total, as always', async () => {

@@ -67,7 +67,7 @@ describe('stats', () => {
   it('with "cluster": true on one node, gives its figures under its id: init\'s, or the dest before init', async () => {
     const before = await run(requestLines([{ type: 'stats', cluster: true }]));
     expect(Object.keys(before[0] ?? {})).toEqual(['type', 'in_reply_to', 'nodes']);
-    expect(Object.keys((before[0]?.nodes as Record<string, object>).n1 ?? {})).toEqual(FIGURES);
+    expect(Object.keys(((before[0]?.nodes ?? {}) as Record<string, object>).n1 ?? {})).toEqual(FIGURES);
     const after = await run(
       requestLines([
         { type: 'init', node_id: 'solo', node_ids: ['solo'] },
