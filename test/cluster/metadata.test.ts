@@ -45,6 +45,18 @@ describe('a 3-node cluster', () => {
     expect(forwards(net.log)).toHaveLength(sent);
 
     const gathered = await c1.request('n1', { type: 'stats', cluster: true });
+    expect(forwards(net.log).slice(sent)).toMatchObject([
+      { src: 'n1', dest: 'n2', body: { request: { type: 'stats' } } },
+      { src: 'n1', dest: 'n3', body: { request: { type: 'stats' } } },
+    ]);
+    expect(
+      forwards(net.log)
+        .slice(sent)
+        .map(({ body }) => Object.keys(body.request as object)),
+    ).toEqual([
+      ['type', 'msg_id'],
+      ['type', 'msg_id'],
+    ]);
     const nodes = gathered.nodes as Record<string, Record<string, unknown>>;
     expect(Object.keys(nodes)).toEqual(['n1', 'n2', 'n3']);
     for (const node of net.nodeIds) {
