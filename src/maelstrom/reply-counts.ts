@@ -2,7 +2,7 @@ import type { ReplyBody } from './envelope.js';
 import { ErrorCode } from './errors.js';
 
 /** Where requests of a type the node does not serve are counted, and errors of a code it never sends. */
-export const OTHER = 'other';
+const OTHER = 'other';
 
 const CODES: ReadonlySet<unknown> = new Set(Object.values(ErrorCode));
 

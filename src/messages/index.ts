@@ -8,7 +8,7 @@ import { rebuild } from './rebuild.js';
 import { stats } from './stats.js';
 import { update } from './update.js';
 
-/** Every projection message type, in the order the README documents them. */
+/** Every projection message type; error 10 lists the supported types in this order. */
 export const PROJECTION_MESSAGES: readonly MessageType[] = [
   create,
   update,
