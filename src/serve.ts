@@ -5,7 +5,7 @@ import { defaultMaxMemoryMb, MemoryGuard } from './messages/memory.js';
 import { runMessage, type Context, type MessageType } from './messages/message.js';
 import { PROJECTION_MESSAGES } from './messages/index.js';
 import { StateRoom } from './messages/state-size.js';
-import { ProjectionStore } from './projections/store.js';
+import { type Clock, ProjectionStore } from './projections/store.js';
 import { StateJsonCache } from './state-json/state-json.js';
 
 export interface ServeSettings {
@@ -18,6 +18,8 @@ export interface ServeSettings {
   readonly maxStateJson?: number;
   /** Keeps the projections durable in a data directory (see Journal). */
   readonly durable?: Omit<JournalOptions, 'projections' | 'json'>;
+  /** What stamps each change; the system clock unless a test sets another. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface ServeSettings {
  * decides where each request is answered.
  */
 export function serveProjections(node: Node, settings: ServeSettings): Journal | undefined {
-  const store = new ProjectionStore(settings.dedupWindow);
+  const store = new ProjectionStore({ dedupWindow: settings.dedupWindow, clock: settings.clock });
   const json = new StateJsonCache();
   const journal = settings.durable && new Journal({ ...settings.durable, projections: store, json });
   const context: Context = {
@@ -34,12 +36,13 @@ export function serveProjections(node: Node, settings: ServeSettings): Journal |
     json,
     room: new StateRoom(settings.maxStateJson),
     memory: settings.memory ?? new MemoryGuard(defaultMaxMemoryMb() * 1024 * 1024),
+    counts: node.counts,
     ...(journal ? { journal } : {}),
   };
   const serveHere = (message: MessageType, request: Request) => {
     // A node that is asked before any init keeps its data in the data directory itself.
     if (node.id === undefined) journal?.openUnnamed();
-    return runMessage(message, context, { body: request.body, size: request.size });
+    return runMessage(message, context, { body: request.body, size: request.size, nodeId: node.id ?? request.dest });
   };
   if (journal) node.setReplyGate(() => journal.commit());
   let cluster: Cluster | undefined;

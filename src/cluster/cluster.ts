@@ -3,7 +3,7 @@ import type { Body, ReplyBody } from '../maelstrom/envelope.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import type { Node, Request } from '../maelstrom/node.js';
 import { parseRequest } from '../maelstrom/validate.js';
-import type { MessageType } from '../messages/message.js';
+import type { Gather, MessageType, NodeAnswer } from '../messages/message.js';
 import { ownerOf } from './rendezvous.js';
 
 /** Node to node: "handle this client request here", from a node that does not own it. */
@@ -17,10 +17,11 @@ export type ServeHere = (message: MessageType, request: Request) => ReplyBody;
 
 /**
  * What a node of a cluster adds on top of serving requests itself. Each projection
- * name has one owner (rendezvous hashing over node_ids): requests for it are
- * forwarded there and the owner's reply is relayed, and `list` asks every node. A
- * forward that is not answered in time is error 0, since the write may or may not
- * have happened.
+ * name has one owner (rendezvous hashing over node_ids): every message type that
+ * names a projection (projectionOf) is forwarded there and the owner's reply is
+ * relayed. A message type that gathers (list, stats with "cluster") asks every node
+ * and merges their answers; any other is answered by the node asked. A forward that
+ * is not answered in time is error 0, since the write may or may not have happened.
  */
 export class Cluster {
   private readonly byType: ReadonlyMap<string, MessageType>;
@@ -37,39 +38,46 @@ export class Cluster {
 
   /** Serves a client's request here if this node owns its projection, else relays the owner's answer. */
   route(message: MessageType, request: Request): ReplyBody | Promise<ReplyBody> {
-    if (!message.projectionOf) return this.askEveryNode(message, request);
-    const owner = ownerOf(message.projectionOf(request.body), this.node.nodeIds);
-    if (owner === undefined || owner === this.node.id) return this.serveHere(message, request);
-    return this.forward(owner, request);
+    if (message.projectionOf) {
+      const owner = ownerOf(message.projectionOf(request.body), this.node.nodeIds);
+      if (owner === undefined || owner === this.node.id) return this.serveHere(message, request);
+      return this.forward(owner, request.src, request.rawBody);
+    }
+    if (message.gather?.everywhere(request.body)) return this.askEveryNode(message, message.gather, request);
+    return this.serveHere(message, request);
   }
 
-  /** Asks `owner` to run the client's request there, as the client wrote it; its reply body comes back as ours. */
-  private async forward(owner: string, request: Request): Promise<Body> {
-    const { type } = request.rawBody;
+  /** Asks `owner` to run a client's request there, as `body`; its reply body comes back as ours. */
+  private async forward(owner: string, client: string, body: Body): Promise<Body> {
+    const { type } = body;
     try {
-      return await this.node.rpc(
-        owner,
-        { type: 'forward', client: request.src, request: request.rawBody },
-        this.rpcTimeoutMs,
-      );
+      return await this.node.rpc(owner, { type: 'forward', client, request: body }, this.rpcTimeoutMs);
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
       throw new RpcError(error.code, `${type}: ${error.message}; the ${type} may or may not have happened`);
     }
   }
 
-  /** A request about no one projection (list) is asked of every node; the projections they name are merged. */
-  private async askEveryNode(message: MessageType, request: Request): Promise<ReplyBody> {
-    const local = this.serveHere(message, request);
-    const parts = await Promise.all(
-      this.node.nodeIds.map((nodeId) => (nodeId === this.node.id ? local : this.forward(nodeId, request))),
+  /** Asks every node, this one included, the request as `gather` puts it, and merges their answers. */
+  private async askEveryNode(message: MessageType, gather: Gather<unknown>, request: Request): Promise<ReplyBody> {
+    const asked = gather.ask(request.rawBody);
+    const here: Request = { ...request, body: parseRequest(message.schema, asked, message.type), rawBody: asked };
+    const answers = await Promise.all(
+      this.node.nodeIds.map(async (node): Promise<NodeAnswer> => {
+        try {
+          const reply =
+            node === this.node.id ? this.serveHere(message, here) : await this.forward(node, request.src, asked);
+          return { node, reply };
+        } catch (error) {
+          if (error instanceof RpcError) return { node, error };
+          throw error;
+        }
+      }),
     );
-    const failed = parts.find((part) => part.type !== local.type);
-    if (failed) return failed;
-    return { type: local.type, projections: parts.flatMap((part) => part.projections as unknown[]) };
+    return gather.merge(answers, request.body);
   }
 
-  /** A peer's forward: served here, never forwarded again, so a forward loop is impossible. */
+  /** A peer's forward: served here, never forwarded or gathered again, so a forward loop is impossible. */
   private forwarded(body: z.output<typeof forwardSchema>, forward: Request): ReplyBody {
     const message = this.byType.get(body.request.type);
     if (!message)

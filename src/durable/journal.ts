@@ -84,7 +84,7 @@ export class Journal {
 
   private open(dir: string): void {
     let store: Store;
-    const loaded = new ProjectionStore(this.options.projections.dedupWindow);
+    const loaded = new ProjectionStore(this.options.projections.options);
     try {
       store = openStore(dir, { log: this.options.log, ...(this.options.fs ? { fs: this.options.fs } : {}) });
       store.load((record) => replay(loaded, record));

@@ -14,11 +14,12 @@ import type { ProjectionStore } from '../projections/store.js';
  * - `image`: a whole projection, definition, version, state and event ids (after a rebuild, and in snapshots);
  *   the ids as `{"key":…,"digests":…}`, their digests oldest first in base64 and the key they were made with;
  * - `delete`: the projection is gone.
- * Replaying them in order gives the projections back, versions included.
+ * Each but `delete` carries `at`, the time of the change (Projection.changedAt).
+ * Replaying them in order gives the projections back, versions and times included.
  */
 export type Change =
   | { readonly op: 'create'; readonly projection: Projection }
-  | { readonly op: 'update'; readonly name: string; readonly event: ProjectionEvent }
+  | { readonly op: 'update'; readonly name: string; readonly at: number; readonly event: ProjectionEvent }
   | { readonly op: 'image'; readonly projection: Projection; readonly state: JsonFragment }
   | { readonly op: 'delete'; readonly name: string };
 
@@ -27,9 +28,10 @@ function definitionJson(projection: Projection): string {
   const handlers = Object.fromEntries(eventOps);
   return (
     `"name":${JSON.stringify(projection.name)},"initial_state":${stringifyJson(projection.initialState)},` +
-    `"handlers":${stringifyJson(handlers)},"key":${JSON.stringify(key)}` +
+    `"handlers":${stringifyJson(handlers)},"key":${JSON.stringify(key)},` +
     // Left out when there are none: such records are as they were before indexes existed.
-    (indexes.length === 0 ? '' : `,"indexes":${JSON.stringify(indexes)}`)
+    (indexes.length === 0 ? '' : `"indexes":${JSON.stringify(indexes)},`) +
+    `"at":${projection.changedAt}`
   );
 }
 
@@ -61,7 +63,10 @@ export function encodeChange(change: Change): string {
     case 'create':
       return `{"op":"create",${definitionJson(change.projection)}}`;
     case 'update':
-      return `{"op":"update","name":${JSON.stringify(change.name)},"event":${stringifyJson(change.event)}}`;
+      return (
+        `{"op":"update","name":${JSON.stringify(change.name)},"at":${change.at},` +
+        `"event":${stringifyJson(change.event)}}`
+      );
     case 'image': {
       const { projection } = change;
       return (
@@ -83,10 +88,12 @@ interface Definition {
   handlers: Record<string, Op>;
   key: string;
   indexes?: string[];
+  /** Missing from records written before it was kept. */
+  at?: number;
 }
 
 function projectionOf(record: Definition, dedupWindow: number | undefined): Projection {
-  return new Projection(
+  const projection = new Projection(
     record.name,
     record.initial_state,
     {
@@ -96,6 +103,8 @@ function projectionOf(record: Definition, dedupWindow: number | undefined): Proj
     },
     dedupWindow,
   );
+  projection.changedAt = record.at ?? 0;
+  return projection;
 }
 
 /** Applies one record to `store`, as the change it records was applied when it was written. */
@@ -106,9 +115,11 @@ export function replay(store: ProjectionStore, text: string): void {
     case 'create':
       store.put(projectionOf(record as unknown as Definition, store.dedupWindow));
       return;
-    case 'update':
-      store.update(record.name as string, record.event as ProjectionEvent);
+    case 'update': {
+      const { projection } = store.update(record.name as string, record.event as ProjectionEvent);
+      projection.changedAt = (record.at as number | undefined) ?? 0;
       return;
+    }
     case 'image': {
       const projection = projectionOf(record as unknown as Definition, store.dedupWindow);
       projection.restore(record.version as number, record.state, idsOf(record.ids, store.dedupWindow));

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_LINE_BYTES, PREVIEW_LENGTH } from './limits.js';
 import { Outbox, type ReplyGate } from './outbox.js';
 import type { BatchedWriter } from './output.js';
 import type { BodyFields, BodySchema, Handler, Route } from './route.js';
+import { ReplyCounts } from './reply-counts.js';
 import { PendingRpcs } from './rpcs.js';
 import { parseRequest } from './validate.js';
 
@@ -54,6 +55,8 @@ export class Node {
   nodeIds: readonly string[] = [];
 
   private readonly routes = new Map<string, Route>();
+  /** Every reply sent, by request type, and the errors among them by code. */
+  readonly counts = new ReplyCounts((type) => this.routes.has(type));
   private readonly outbox: Outbox;
   private readonly output: BatchedWriter;
   private readonly rpcs = new PendingRpcs();
@@ -62,7 +65,7 @@ export class Node {
   private readonly initialized: (() => void)[] = [];
 
   constructor(private readonly options: NodeOptions) {
-    this.outbox = new Outbox(options.output);
+    this.outbox = new Outbox(options.output, this.counts);
     this.output = this.outbox.output;
     this.handle('init', initSchema, ({ body }) => {
       // A node outside its own cluster would own no projection and still be asked for some.
@@ -157,6 +160,7 @@ export class Node {
   }
 
   reply(request: Message, body: ReplyBody): void {
+    this.counts.sent(request.body.type, body);
     this.write(this.id ?? request.dest, request.src, body, request.body.msg_id, request.body.type);
   }
 
@@ -200,8 +204,9 @@ export class Node {
       }
       case 'refused': {
         const from = this.id ?? (typeof received.dest === 'string' ? received.dest : '');
-        const code = received.code ?? ErrorCode.malformedRequest;
-        this.write(from, received.src, errorBody(code, received.text), received.msgId, undefined);
+        const body = errorBody(received.code ?? ErrorCode.malformedRequest, received.text);
+        this.counts.sent(undefined, body);
+        this.write(from, received.src, body, received.msgId, undefined);
       }
     }
   }

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { ReplyBody } from './envelope.js';
 import { type ErrorCode, errorBody } from './errors.js';
 import { BatchedWriter } from './output.js';
+import type { ReplyCounts } from './reply-counts.js';
 import { EnvelopeSerializer } from './serialize.js';
 
 /** Why the replies of a batch cannot say what they say: each success among them becomes this error. */
@@ -38,7 +39,11 @@ export class Outbox {
   private held: HeldMessage[] = [];
   private closed = false;
 
-  constructor(stream: Writable) {
+  /** `counts` learns of each success reply that a failed gate turns into an error. */
+  constructor(
+    stream: Writable,
+    private readonly counts?: ReplyCounts,
+  ) {
     this.output = new BatchedWriter(stream, () => this.passGate());
   }
 
@@ -75,6 +80,7 @@ export class Outbox {
     this.gate = undefined;
     for (const { src, dest, body, inReplyTo, requestType } of held) {
       const failed = requestType !== undefined && body.type !== 'error';
+      if (failed) this.counts?.turnedInto(failure.code);
       const sent = failed ? errorBody(failure.code, `${requestType}: ${failure.text}`) : body;
       this.write(src, dest, sent, inReplyTo, requestType);
     }

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
-import type { ReplyBody } from '../maelstrom/envelope.js';
+import type { Body, ReplyBody } from '../maelstrom/envelope.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
+import type { ReplyCounts } from '../maelstrom/reply-counts.js';
 import type { BodySchema } from '../maelstrom/route.js';
 import { ProjectionError, type ProjectionErrorKind } from '../projections/errors.js';
 import type { ProjectionStore } from '../projections/store.js';
@@ -17,6 +18,8 @@ export interface Context {
   readonly memory: MemoryGuard;
   /** Where changes are recorded, with --data-dir. */
   readonly journal?: Journal;
+  /** The replies this node has sent. */
+  readonly counts: ReplyCounts;
 }
 
 /** A request as a message type sees it: its body as the schema outputs it, and its size. */
@@ -24,14 +27,33 @@ export interface Incoming<Fields> {
   readonly body: Fields;
   /** Length of the request's line, in characters: a bound on what its values can become. */
   readonly size: number;
+  /** The id this node answers as: its init id, or before init the request's dest. */
+  readonly nodeId: string;
+}
+
+/** One node's answer to a request asked of every node: its reply, or the error it failed with (a timeout, say). */
+export type NodeAnswer =
+  | { readonly node: string; readonly reply: ReplyBody; readonly error?: undefined }
+  | { readonly node: string; readonly reply?: undefined; readonly error: RpcError };
+
+/** How a cluster answers a request about no one projection. */
+export interface Gather<Fields> {
+  /** Whether every node is asked; if not, the node asked answers alone. */
+  everywhere(body: Fields): boolean;
+  /** The body each node is asked, from the request's as it arrived: less what only the merge does. */
+  ask(body: Body): Body;
+  /** The one reply, from every node's answer in node_ids order. */
+  merge(answers: readonly NodeAnswer[], body: Fields): ReplyBody;
 }
 
 /** One message type: its body schema, and how it turns a valid request into a reply. */
 export interface MessageType<Schema extends BodySchema = BodySchema> {
   readonly type: string;
   readonly schema: Schema;
-  /** The projection a request is about; requests about no one projection (list) have none. */
+  /** The projection a request is about: in a cluster, its owner answers. */
   readonly projectionOf?: (body: z.output<Schema>) => string;
+  /** For a request about no one projection: when a cluster asks every node, and how it merges their answers. */
+  readonly gather?: Gather<z.output<Schema>>;
   /** Whether it may grow memory: such requests wait while memory is at its limit. */
   readonly grows?: boolean;
   /** Whether it changes projections: such requests are refused while the data directory cannot take them. */

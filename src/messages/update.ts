@@ -15,7 +15,8 @@ export const update = defineMessage({
     const base = existing ? json.of(existing).length() : EMPTY_ARRAY_LENGTH;
     room.check('update', base, body.event.event_data, size);
     const { projection, duplicate } = store.update(body.projection, body.event, body.expected_version);
-    if (!duplicate) journal?.record({ op: 'update', name: projection.name, event: body.event });
+    if (!duplicate)
+      journal?.record({ op: 'update', name: projection.name, at: projection.changedAt, event: body.event });
     return {
       type: 'projection_updated',
       projection: projection.name,

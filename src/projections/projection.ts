@@ -43,6 +43,12 @@ export class Projection {
   /** A copy of the state given at creation, never changed: every rebuild starts from a copy of it. */
   readonly initialState: unknown;
 
+  /**
+   * When the projection last changed, in whole seconds since the Unix epoch; 0 if not
+   * known. Whole seconds stay a small integer, which V8 keeps inside the object.
+   */
+  changedAt = 0;
+
   constructor(
     readonly name: string,
     initialState: unknown,

@@ -9,6 +9,8 @@ import { mergeInto } from './merge.js';
  */
 export interface ProjectionState {
   readonly kind: 'array' | 'object' | 'scalar';
+  /** The elements of an array, or the members of an object; undefined for a scalar. */
+  readonly size: number | undefined;
   merge(data: unknown): ProjectionState;
   append(data: unknown): ProjectionState;
   remove(data: unknown): ProjectionState;
@@ -34,6 +36,13 @@ class ObjectState implements ProjectionState {
   readonly kind = 'object';
 
   constructor(private readonly object: JsonObject) {}
+
+  /** Counted when asked: a count kept up to date would cost every merge. */
+  get size(): number {
+    let members = 0;
+    for (const _ in this.object) members++;
+    return members;
+  }
 
   merge(data: unknown): ProjectionState {
     if (!isJsonObject(data)) {
@@ -70,6 +79,10 @@ function keyNames(data: unknown): readonly string[] {
 /** A string, number, boolean or null state: a merge replaces it. */
 class ScalarState implements ProjectionState {
   readonly kind = 'scalar';
+
+  get size(): undefined {
+    return undefined;
+  }
 
   constructor(
     private readonly scalar: unknown,

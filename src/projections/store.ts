@@ -18,12 +18,41 @@ export interface ProjectionSummary {
   readonly version: number;
 }
 
+/** Whole seconds since the Unix epoch. */
+export type Clock = () => number;
+
+const systemClock: Clock = () => Math.floor(Date.now() / 1000);
+
+export interface StoreOptions {
+  /** How many of the newest event ids each projection remembers; all of them if undefined. */
+  readonly dedupWindow?: number | undefined;
+  /** Stamps each change (Projection.changedAt). */
+  readonly clock?: Clock | undefined;
+}
+
 /** All projections of this node by name, in creation order. Every failed call changes nothing. */
 export class ProjectionStore {
   private readonly projections = new Map<string, Projection>();
+  private applied = 0;
 
-  /** `dedupWindow`: how many of the newest event ids each projection remembers; all of them if undefined. */
-  constructor(readonly dedupWindow?: number) {}
+  private readonly clock: Clock;
+
+  constructor(readonly options: StoreOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get dedupWindow(): number | undefined {
+    return this.options.dedupWindow;
+  }
+
+  /** Events applied by update and rebuild since this store was made; duplicates are not applied. */
+  get eventsApplied(): number {
+    return this.applied;
+  }
+
+  get size(): number {
+    return this.projections.size;
+  }
 
   create(name: string, initialState: unknown, definition: ProjectionDefinition = DEFAULT_DEFINITION): Projection {
     const existing = this.projections.get(name);
@@ -34,13 +63,18 @@ export class ProjectionStore {
       );
     }
     const projection = new Projection(name, initialState, definition, this.dedupWindow);
+    projection.changedAt = this.clock();
     this.projections.set(name, projection);
     return projection;
   }
 
   /** Applies one event. An unknown projection is created from [] first. */
   update(name: string, event: ProjectionEvent, expectedVersion?: number): UpdateResult {
-    return this.write(name, (projection) => ({ projection, duplicate: !projection.update(event, expectedVersion) }));
+    return this.write(name, (projection) => {
+      const duplicate = !projection.update(event, expectedVersion);
+      if (!duplicate) this.changed(projection, 1);
+      return { projection, duplicate };
+    });
   }
 
   /**
@@ -53,10 +87,11 @@ export class ProjectionStore {
     expectedVersion?: number,
     accept?: (state: ProjectionState) => void,
   ): RebuildResult {
-    return this.write(name, (projection) => ({
-      projection,
-      eventsProcessed: projection.rebuild(events, expectedVersion, accept),
-    }));
+    return this.write(name, (projection) => {
+      const eventsProcessed = projection.rebuild(events, expectedVersion, accept);
+      this.changed(projection, eventsProcessed);
+      return { projection, eventsProcessed };
+    });
   }
 
   /** Every projection, in creation order. */
@@ -90,8 +125,28 @@ export class ProjectionStore {
     return Array.from(this.projections.values(), ({ name, version }) => ({ name, version }));
   }
 
+  /**
+   * The projections whose names start with `prefix`, in creation order: those from
+   * index `offset` on, at most `limit` of them, and how many there are in all.
+   */
+  page(prefix = '', offset = 0, limit = Number.POSITIVE_INFINITY): { items: ProjectionSummary[]; total: number } {
+    const items: ProjectionSummary[] = [];
+    let total = 0;
+    for (const { name, version } of this.projections.values()) {
+      if (!name.startsWith(prefix)) continue;
+      if (total >= offset && items.length < limit) items.push({ name, version });
+      total++;
+    }
+    return { items, total };
+  }
+
   delete(name: string): void {
     if (!this.projections.delete(name)) throw notFound(name);
+  }
+
+  private changed(projection: Projection, events: number): void {
+    projection.changedAt = this.clock();
+    this.applied += events;
   }
 
   /** Runs a write on the named projection; a new one, made from [], joins the store only if the write succeeds. */

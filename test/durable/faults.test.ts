@@ -87,3 +87,17 @@ describe('a sync of the data directory that fails', () => {
     await harness.finish();
   });
 });
+
+describe('stats after a batch that could not be written', () => {
+  it('counts its replies as the errors they became', async () => {
+    const fs = new FaultyFileSystem();
+    const { harness, ask } = durableNode(fs);
+    await ask(create);
+    fs.fail('writev', 'ENOSPC');
+    expect((await ask(update(2), read)).map(({ code }) => code)).toEqual([11, 11]);
+    const [stats] = await ask({ type: 'stats' });
+    expect(stats).toMatchObject({ requests: { create: 1, read: 1, update: 1 }, errors: { 11: 2 } });
+    expect(Object.keys(stats?.errors as object)).toEqual(['11']);
+    await harness.finish();
+  });
+});

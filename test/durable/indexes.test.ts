@@ -14,12 +14,12 @@ const definition = { key: 'id', eventOps: new Map(), indexes: ['email'] };
 
 describe('the records of a projection with indexes', () => {
   it('carry the indexes, and replaying them gives the indexes back, kept up to date', () => {
-    const store = new ProjectionStore();
+    const store = new ProjectionStore({ clock: () => 1 });
     const json = new StateJsonCache();
     const projection = store.create('p', [{ id: 1, email: 'a' }], definition);
     const create = encodeChange({ op: 'create', projection });
     expect(create).toBe(
-      '{"op":"create","name":"p","initial_state":[{"id":1,"email":"a"}],"handlers":{},"key":"id","indexes":["email"]}',
+      '{"op":"create","name":"p","initial_state":[{"id":1,"email":"a"}],"handlers":{},"key":"id","indexes":["email"],"at":1}',
     );
     store.update('p', { event_type: 'E', event_data: { id: 1, email: 'b' } });
     const image = encodeChange({ op: 'image', projection, state: json.of(projection).json() });
@@ -37,13 +37,13 @@ describe('the records of a projection with indexes', () => {
     }
   });
 
-  it('are written as before for a projection without indexes, and such records load with none', () => {
-    const store = new ProjectionStore();
+  it('carry no indexes field for a projection without indexes, and such records load with none', () => {
+    const store = new ProjectionStore({ clock: () => 1 });
     const record = encodeChange({
       op: 'create',
       projection: store.create('p', [], { key: 'id', eventOps: new Map() }),
     });
-    expect(record).toBe('{"op":"create","name":"p","initial_state":[],"handlers":{},"key":"id"}');
+    expect(record).toBe('{"op":"create","name":"p","initial_state":[],"handlers":{},"key":"id","at":1}');
     const restored = new ProjectionStore();
     replay(restored, record);
     expect(restored.read('p').definition.indexes).toEqual([]);

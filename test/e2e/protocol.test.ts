@@ -98,7 +98,7 @@ describe('one process, many messages', () => {
         type: 'error',
         in_reply_to: 1,
         code: 10,
-        text: 'unsupported message type "echo"; supported: init, create, update, rebuild, read, query, list, delete',
+        text: 'unsupported message type "echo"; supported: init, create, update, rebuild, read, query, list, delete, describe, stats',
       },
       { type: 'error', in_reply_to: 2, code: 12, text: 'update: event.event_type must be a string, got number' },
       { type: 'error', in_reply_to: 3, code: 12, text: 'rebuild: events[1].event_type is required' },

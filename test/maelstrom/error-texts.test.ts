@@ -81,7 +81,7 @@ describe('error texts', () => {
         [
           '{"src":"c1","dest":"n1","body":{"type":"cas","msg_id":1}}',
           10,
-          'unsupported message type "cas"; supported: init, create, update, rebuild, read, query, list, delete',
+          'unsupported message type "cas"; supported: init, create, update, rebuild, read, query, list, delete, describe, stats',
         ],
       ] as [string, number, string][]
     ).map(([line, code, text]) => ({ name: title(line), line, code, text })),

@@ -72,14 +72,14 @@ describe('Projection.eventIdCount', () => {
 describe('event ids in image records', () => {
   /** The store `replay` makes of `store`'s projections written as image records. */
   function reloaded(store: ProjectionStore, dedupWindow?: number): ProjectionStore {
-    const loaded = new ProjectionStore(dedupWindow);
+    const loaded = new ProjectionStore({ dedupWindow });
     for (const projection of store.all())
       replay(loaded, encodeChange({ op: 'image', projection, state: emptyFragment }));
     return loaded;
   }
 
   it('keeps the same ids, in the same window order, across a save and load', () => {
-    const store = new ProjectionStore(3);
+    const store = new ProjectionStore({ dedupWindow: 3 });
     for (const id of ['a', 'b', 'c', 'd']) store.update('p', event('E', 1, id));
     const loaded = reloaded(store, 3);
     expect(loaded.read('p').eventIdCount()).toBe(3);
@@ -108,7 +108,7 @@ describe('event ids in image records', () => {
     const store = new ProjectionStore();
     store.create('p', []);
     expect(encodeChange({ op: 'image', projection: store.read('p'), state: emptyFragment })).toContain('"ids":[]}');
-    const loaded = new ProjectionStore(2);
+    const loaded = new ProjectionStore({ dedupWindow: 2 });
     replay(
       loaded,
       '{"op":"image","name":"p","initial_state":[],"handlers":{},"key":"id","version":3,"state":[],"ids":["a",1,"c"]}',

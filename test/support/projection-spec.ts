@@ -171,7 +171,7 @@ function expectations(setup: ProjectionSetup, given: readonly Action[], when: re
 }
 
 function storeFor(setup: ProjectionSetup, given: readonly Action[]): ProjectionStore {
-  const store = new ProjectionStore(setup.dedupWindow);
+  const store = new ProjectionStore({ dedupWindow: setup.dedupWindow });
   const name = setup.name ?? 'p';
   if ('initialState' in setup) {
     store.create(name, setup.initialState, {

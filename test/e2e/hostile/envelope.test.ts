@@ -62,7 +62,7 @@ const CASES: readonly Case[] = [
     line: request('{"type":"cas","msg_id":#}'),
     expect: error(
       10,
-      'unsupported message type "cas"; supported: init, create, update, rebuild, read, query, list, delete',
+      'unsupported message type "cas"; supported: init, create, update, rebuild, read, query, list, delete, describe, stats',
     ),
   },
   {

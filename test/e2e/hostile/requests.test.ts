@@ -287,7 +287,7 @@ const CASES: readonly Case[] = [
     line: request('{"type":"forward","msg_id":#,"client":"c1"}'),
     expect: error(
       10,
-      /^unsupported message type "forward"; supported: init, create, update, rebuild, read, query, list, delete$/,
+      /^unsupported message type "forward"; supported: init, create, update, rebuild, read, query, list, delete, describe, stats$/,
     ),
   },
 ];

@@ -59,7 +59,7 @@ describe('forward', () => {
     );
     const [, ...replies] = bodies(result.stdout);
     const unsupported =
-      'unsupported message type "forward"; supported: init, create, update, rebuild, read, query, list, delete';
+      'unsupported message type "forward"; supported: init, create, update, rebuild, read, query, list, delete, describe, stats';
     expect(replies).toEqual([
       { type: 'error', in_reply_to: 2, code: 10, text: unsupported },
       { type: 'error', in_reply_to: 3, code: 10, text: unsupported },

@@ -1,0 +1,69 @@
+/** list with prefix, offset and limit: a page of the projections, and their total. */
+import { describe, expect, it } from 'vitest';
+import { serveProjections } from '../../src/serve.js';
+import { exchange } from '../support/in-process-node.js';
+import { bodies, type ReplyBody, requestLines } from '../support/messages.js';
+
+const NAMES = ['user-1', 'order-1', 'user-2', 'user-3', 'order-2'];
+
+async function listed(...lists: object[]): Promise<ReplyBody[]> {
+  const creates = NAMES.map((name) => ({ type: 'create', name }));
+  const { out } = await exchange(
+    requestLines([...creates, ...lists.map((list) => ({ type: 'list', ...list }))]),
+    (node) => serveProjections(node, { rpcTimeoutMs: 1000 }),
+  );
+  return bodies(out).slice(NAMES.length);
+}
+
+const names = (reply: ReplyBody | undefined) =>
+  ((reply?.projections ?? []) as { name: string }[]).map(({ name }) => name);
+
+describe('list pages', () => {
+  it('without prefix, offset or limit, is every projection and no total, as always', async () => {
+    const [reply] = await listed({});
+    expect(Object.keys(reply ?? {})).toEqual(['type', 'in_reply_to', 'projections']);
+    expect(names(reply)).toEqual(NAMES);
+  });
+
+  it('with any of them, adds the total of the names that match the prefix', async () => {
+    const replies = await listed(
+      { prefix: 'user-' },
+      { offset: 1, limit: 2 },
+      { prefix: 'order-', offset: 1 },
+      { limit: 0 },
+    );
+    expect(replies.map(names)).toEqual([['user-1', 'user-2', 'user-3'], ['order-1', 'user-2'], ['order-2'], []]);
+    expect(replies.map(({ total }) => total)).toEqual([3, 5, 2, 5]);
+    expect(Object.keys(replies[0] ?? {})).toEqual(['type', 'in_reply_to', 'projections', 'total']);
+    expect(replies[0]?.projections).toEqual([
+      { name: 'user-1', version: 0 },
+      { name: 'user-2', version: 0 },
+      { name: 'user-3', version: 0 },
+    ]);
+  });
+
+  it('is an empty page past the end, and matches a prefix exactly (case and all)', async () => {
+    const replies = await listed({ offset: 5 }, { prefix: 'User' }, { prefix: '' }, { prefix: 'user-1', limit: 9 });
+    expect(replies.map(names)).toEqual([[], [], NAMES, ['user-1']]);
+    expect(replies.map(({ total }) => total)).toEqual([5, 0, 5, 1]);
+  });
+
+  it('is error 12 naming the option for a bad prefix, offset or limit', async () => {
+    const replies = await listed(
+      { offset: -1 },
+      { limit: 1.5 },
+      { limit: '10' },
+      { offset: null },
+      { prefix: 7 },
+      { prefix: 'x'.repeat(1025) },
+    );
+    expect(replies.map(({ code, text }) => `${code}: ${text}`)).toEqual([
+      '12: list: offset must be a non-negative integer',
+      '12: list: limit must be an integer, got number',
+      '12: list: limit must be a number, got string',
+      '12: list: offset must be a number, got null',
+      '12: list: prefix must be a string, got number',
+      '12: list: prefix must be at most 1024 characters',
+    ]);
+  });
+});
