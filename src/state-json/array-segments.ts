@@ -8,7 +8,7 @@ import type { ArrayState } from '../projections/array-state.js';
  * (50 KB states): 8 KiB beat 2 KiB (4x the parts) and 32 KiB (4x the copying).
  */
 const SEGMENT_BYTES = 8 * 1024;
-/** Slots serialized by one native call when segments are first built. */
+/** The most slots serialized by one native call when segments are first built. */
 const BUILD_SLOTS = 128;
 
 /**
@@ -88,9 +88,14 @@ export class ArraySegments {
     const count = state.slotCount;
     let first = 0;
     let json = '';
-    for (let from = 0; from < count; from += BUILD_SLOTS) {
-      const to = Math.min(from + BUILD_SLOTS, count);
+    /** Characters per slot so far, to size each native call to what the segment has room for; the first call takes 4 slots. */
+    let average = SEGMENT_BYTES / 4;
+    for (let from = 0; from < count; ) {
+      const room = Math.ceil((SEGMENT_BYTES - json.length) / average);
+      const to = Math.min(from + Math.min(Math.max(room, 1), BUILD_SLOTS), count);
       json += slotsJson(state, from, to);
+      average = Math.max(1, json.length / (to - first));
+      from = to;
       if (json.length >= SEGMENT_BYTES || to === count) {
         const bytes = Buffer.from(json);
         this.segments.push(new Segment(first, to - first, bytes, bytes.length, undefined));
