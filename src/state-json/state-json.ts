@@ -4,16 +4,15 @@ import type { ArrayListener } from '../projections/array-state.js';
 import { ArrayState } from '../projections/array-state.js';
 import type { Projection } from '../projections/projection.js';
 import type { ProjectionState } from '../projections/state.js';
-import { ArrayBytes } from './array-bytes.js';
+import { ArraySegments } from './array-segments.js';
 
-/** Arrays with at least this many elements keep their JSON as growing bytes. */
+/** Arrays with at least this many elements keep their JSON as bytes that follow each change. */
 const BYTES_MIN_ELEMENTS = 32;
 
 /**
  * The JSON of one projection's state, for replies. An array state of 32 or more
- * elements keeps its JSON as growing bytes, told of each change by the state: an
- * append writes only the new element, and an upsert or remove re-serializes only the
- * element it changed. Other states are serialized per request; the length of the last
+ * elements keeps its JSON as segments of bytes, told of each change by the state (see
+ * ArraySegments). Other states are serialized per request; the length of the last
  * serialization is kept while the state is unchanged.
  */
 export class StateJson implements ArrayListener {
@@ -21,11 +20,7 @@ export class StateJson implements ArrayListener {
   /** The version `knownLength` was measured at, for the state in `state`. */
   private measuredVersion = -1;
   private knownLength = 0;
-  /** Each array slot's JSON, computed when first needed; undefined for holes too. */
-  private slotJson: (string | undefined)[] = [];
-  private bytes: ArrayBytes | undefined;
-  /** Whether the bytes have been built before: later builds reuse each element's JSON. */
-  private bytesBuilt = false;
+  private bytes: ArraySegments | undefined;
 
   private initialJsonLength: number | undefined;
 
@@ -40,7 +35,7 @@ export class StateJson implements ArrayListener {
   json(): JsonFragment {
     const state = this.follow();
     if (state instanceof ArrayState && state.size >= BYTES_MIN_ELEMENTS) {
-      this.bytes ??= new ArrayBytes(this.openJson(state), state.size === 0);
+      this.bytes ??= new ArraySegments(state);
       return this.bytes.fragment();
     }
     const text = stringifyJson(state.value());
@@ -57,21 +52,20 @@ export class StateJson implements ArrayListener {
   }
 
   appended(slot: number): void {
-    this.slotJson[slot] = undefined;
-    this.bytes?.append(this.jsonAt(this.state as ArrayState, slot));
+    this.bytes?.appended(slot);
   }
 
   changed(slot: number): void {
-    this.slotJson[slot] = undefined;
-    this.bytes = undefined;
+    this.bytes?.changed(slot);
   }
 
   removed(slot: number): void {
-    this.changed(slot);
+    this.bytes?.changed(slot);
   }
 
-  compacted(kept: readonly number[]): void {
-    this.slotJson = kept.map((slot) => this.slotJson[slot]);
+  compacted(): void {
+    // Every slot moved: built again when next asked for, from the compacted state.
+    this.bytes = undefined;
   }
 
   /** The projection's current state, with the caches reset if it is another one than last time. */
@@ -82,34 +76,8 @@ export class StateJson implements ArrayListener {
     this.state = state;
     this.measuredVersion = -1;
     this.bytes = undefined;
-    this.bytesBuilt = false;
-    this.slotJson = [];
-    if (state instanceof ArrayState) {
-      state.listener = this;
-      this.slotJson = new Array<string | undefined>(state.slotCount);
-    }
+    if (state instanceof ArrayState) state.listener = this;
     return state;
-  }
-
-  private jsonAt(state: ArrayState, slot: number): string {
-    return (this.slotJson[slot] ??= stringifyJson(state.elementAt(slot)));
-  }
-
-  /** "[" and the elements' JSON, comma-separated, without the closing bracket. */
-  private openJson(state: ArrayState): string {
-    // The first build has no element JSON to reuse (after a rebuild, say), and one
-    // native call for the whole array is about 3x faster than one per element.
-    const firstBuild = !this.bytesBuilt;
-    this.bytesBuilt = true;
-    if (firstBuild && !state.hasHoles) return stringifyJson(state.value()).slice(0, -1);
-    let json = '[';
-    let first = true;
-    for (let slot = 0; slot < state.slotCount; slot++) {
-      if (state.elementAt(slot) === undefined) continue;
-      json += first ? this.jsonAt(state, slot) : `,${this.jsonAt(state, slot)}`;
-      first = false;
-    }
-    return json;
   }
 }
 
