@@ -6,6 +6,7 @@ import { ProjectionError, type ProjectionErrorKind } from '../projections/errors
 import type { ProjectionStore } from '../projections/store.js';
 import type { StateJsonCache } from '../state-json/state-json.js';
 import type { Journal } from '../durable/journal.js';
+import type { ArraySink, StreamHead } from '../maelstrom/stream.js';
 import type { MemoryGuard } from './memory.js';
 import type { StateRoom } from './state-size.js';
 
@@ -17,6 +18,9 @@ export interface Context {
   readonly memory: MemoryGuard;
   /** Where changes are recorded, with --data-dir. */
   readonly journal?: Journal;
+  /** Where progress lines go (stderr), and the clock that paces them, in milliseconds. */
+  readonly log?: (line: string) => void;
+  readonly clock?: () => number;
 }
 
 /** A request as a message type sees it: its body as the schema outputs it, and its size. */
@@ -24,6 +28,8 @@ export interface Incoming<Fields> {
   readonly body: Fields;
   /** Length of the request's line, in characters: a bound on what its values can become. */
   readonly size: number;
+  /** For a request whose array streamed in: what took its elements (its body holds a stand-in). */
+  readonly streamed?: ArraySink;
 }
 
 /** One message type: its body schema, and how it turns a valid request into a reply. */
@@ -37,6 +43,11 @@ export interface MessageType<Schema extends BodySchema = BodySchema> {
   /** Whether it changes projections: such requests are refused while the data directory cannot take them. */
   readonly writes?: boolean;
   run(context: Context, request: Incoming<z.output<Schema>>): ReplyBody;
+  /** Set when a request's array field may be taken as its line streams in, before the request is whole. */
+  readonly stream?: {
+    readonly field: string;
+    open(context: Context, head: StreamHead): ArraySink | undefined;
+  };
 }
 
 /** Keeps the schema's type attached to `run`'s parameter. */
