@@ -84,6 +84,7 @@ export async function main(args: readonly string[]): Promise<number> {
   const journal = serveProjections(node, {
     rpcTimeoutMs: command.settings.rpcTimeoutMs,
     memory,
+    log,
     ...(dataDir === undefined
       ? {}
       : {

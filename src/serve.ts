@@ -16,6 +16,9 @@ export interface ServeSettings {
   readonly maxStateJson?: number;
   /** Keeps the projections durable in a data directory (see Journal). */
   readonly durable?: Omit<JournalOptions, 'projections' | 'json'>;
+  /** Where a long rebuild's progress lines go, and the clock in milliseconds that paces them. */
+  readonly log?: (line: string) => void;
+  readonly clock?: () => number;
 }
 
 /**
@@ -33,17 +36,31 @@ export function serveProjections(node: Node, settings: ServeSettings): Journal |
     room: new StateRoom(settings.maxStateJson),
     memory: settings.memory ?? new MemoryGuard(defaultMaxMemoryMb() * 1024 * 1024),
     ...(journal ? { journal } : {}),
+    ...(settings.log ? { log: settings.log, clock: settings.clock ?? (() => performance.now()) } : {}),
   };
   const serveHere = (message: MessageType, request: Request) => {
     // A node that is asked before any init keeps its data in the data directory itself.
     if (node.id === undefined) journal?.openUnnamed();
-    return runMessage(message, context, { body: request.body, size: request.size });
+    const { body, size, streamed } = request;
+    return runMessage(message, context, streamed ? { body, size, streamed } : { body, size });
   };
   if (journal) node.setReplyGate(() => journal.commit());
   let cluster: Cluster | undefined;
   for (const message of PROJECTION_MESSAGES) {
-    node.handle(message.type, message.schema, (request) =>
-      cluster ? cluster.route(message, request) : serveHere(message, request),
+    const { stream } = message;
+    node.handle(
+      message.type,
+      message.schema,
+      (request) => (cluster ? cluster.route(message, request) : serveHere(message, request)),
+      stream
+        ? {
+            stream: {
+              field: stream.field,
+              // A request for a projection another node owns is forwarded whole, within the line cap.
+              open: (head) => (cluster?.ownsOther(head.body) ? undefined : stream.open(context, head)),
+            },
+          }
+        : {},
     );
   }
   node.onInit(() => {

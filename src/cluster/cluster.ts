@@ -43,6 +43,12 @@ export class Cluster {
     return this.forward(owner, request);
   }
 
+  /** Whether a request with these body fields is for a projection that another node owns (or names none yet). */
+  ownsOther(body: Readonly<Record<string, unknown>>): boolean {
+    const name = body.projection;
+    return typeof name !== 'string' || ownerOf(name, this.node.nodeIds) !== this.node.id;
+  }
+
   /** Asks `owner` to run the client's request there, as the client wrote it; its reply body comes back as ours. */
   private async forward(owner: string, request: Request): Promise<Body> {
     const { type } = request.rawBody;

@@ -72,7 +72,8 @@ export function runMessage<Schema extends BodySchema>(
   request: Incoming<z.output<Schema>>,
 ): ReplyBody {
   if (message.writes) context.journal?.checkWritable(message.type);
-  if (message.grows) context.memory.admit(message.type, request.size);
+  // A streamed request was admitted a batch at a time as its elements arrived.
+  if (message.grows) context.memory.admit(message.type, request.streamed ? 0 : request.size);
   try {
     return message.run(context, request);
   } catch (error) {
