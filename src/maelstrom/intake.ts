@@ -71,8 +71,6 @@ export class Intake {
   private kinds: LineKind[] = [];
   private next = 0;
   private blockInexact = true;
-  /** The streamed line being taken, from its first piece to its end. */
-  private streamed: StreamedLine | undefined;
 
   constructor(private readonly options: IntakeOptions) {
     this.splitter = new LineSplitter(
