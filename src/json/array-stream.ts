@@ -79,6 +79,7 @@ export class ArrayStream {
     private readonly onElements: (elements: unknown[]) => void,
     /** The most text held at once, unparsed or as the tail; past it, push throws RangeError. */
     private readonly maxChars: number,
+    private readonly batchChars = BATCH_CHARS,
   ) {}
 
   /** Takes more of the text. Throws SyntaxError where it is not JSON. */
@@ -89,7 +90,7 @@ export class ArrayStream {
       return;
     }
     this.rest += text;
-    while (this.tail === undefined && this.rest.length >= 2 * BATCH_CHARS && this.cut()) {}
+    while (this.tail === undefined && this.rest.length >= 2 * this.batchChars && this.cut()) {}
     if (this.tail === undefined && this.rest.length > this.maxChars) throw new RangeError('an element is too long');
   }
 
@@ -98,7 +99,7 @@ export class ArrayStream {
     if (this.tail === undefined) {
       if (!this.closeByGuess()) {
         while (this.tail === undefined) {
-          if (!this.cutByScan(BATCH_CHARS)) throw new SyntaxError('Unexpected end of JSON input');
+          if (!this.cutByScan(this.batchChars)) throw new SyntaxError('Unexpected end of JSON input');
         }
       }
     }
@@ -108,7 +109,7 @@ export class ArrayStream {
   /** Parses the next batch, if the text holds a whole one; false if it needs more text. */
   private cut(): boolean {
     if (!this.scanning) {
-      const guess = this.rest.indexOf('},', BATCH_CHARS);
+      const guess = this.rest.indexOf('},', this.batchChars);
       if (guess >= 0) {
         const elements = tryParse(`[${this.rest.slice(0, guess + 1)}]`);
         if (elements) {
@@ -119,7 +120,7 @@ export class ArrayStream {
       this.scanning = true;
       this.scanner.reset();
     }
-    return this.cutByScan(BATCH_CHARS);
+    return this.cutByScan(this.batchChars);
   }
 
   /** Parses up to the first boundary at or after `from` that a scan finds; false if the text has none yet. */
