@@ -63,7 +63,9 @@ describe('a flood of creates on a small heap', () => {
       `${[
         message(`{"type":"create","msg_id":1,"name":"c","initial_state":[${elements}]}`),
         message(`{"type":"rebuild","msg_id":2,"projection":"r","events":[${events.join(',')}]}`),
-        message(`{"type":"update","msg_id":3,"projection":"u","event":{"event_type":"E","event_data":[${events.join(',')}]}}`),
+        message(
+          `{"type":"update","msg_id":3,"projection":"u","event":{"event_type":"E","event_data":[${events.join(',')}]}}`,
+        ),
         message('{"type":"list","msg_id":4}'),
       ].join('\n')}\n`,
       [],
