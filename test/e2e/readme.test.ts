@@ -27,8 +27,8 @@ function examples(markdown: string): Example[] {
 const found = examples(readme);
 
 describe('README examples', () => {
-  it('finds the quick-start pipe, the worked example and the durability example', () => {
-    expect(found.map(({ kind }) => kind)).toEqual(['shell', 'lines', 'shell']);
+  it('finds the quick-start pipe, the worked example, the poison events example and the durability example', () => {
+    expect(found.map(({ kind }) => kind)).toEqual(['shell', 'lines', 'lines', 'shell']);
   });
 
   it.each(found.map((example, index) => [index, example] as const))(
