@@ -1,5 +1,6 @@
 /** A rebuild line that streams gets the replies the same line read whole gets. */
 import { describe, expect, it } from 'vitest';
+import { MemoryGuard } from '../../src/messages/memory.js';
 import { serveProjections } from '../../src/serve.js';
 import { cut } from '../support/chunks.js';
 import { start } from '../support/in-process-node.js';
@@ -36,13 +37,16 @@ interface Run {
 }
 
 /** Runs lines through a node: in one write (each line read whole), or cut into pieces of `size` bytes (long lines stream). */
-async function run(lines: readonly string[], size?: number, maxLineBytes?: number, clock?: () => number): Promise<Run> {
+async function run(
+  lines: readonly string[],
+  size?: number,
+  maxLineBytes?: number,
+  clock?: () => number,
+  memory?: MemoryGuard,
+): Promise<Run> {
   const logs: string[] = [];
-  const harness = start(
-    (node) =>
-      serveProjections(node, { rpcTimeoutMs: 1000, log: (line) => logs.push(line), ...(clock ? { clock } : {}) }),
-    maxLineBytes,
-  );
+  const settings = { rpcTimeoutMs: 1000, log: (line: string) => logs.push(line), ...(clock ? { clock } : {}) };
+  const harness = start((node) => serveProjections(node, { ...settings, ...(memory ? { memory } : {}) }), maxLineBytes);
   const input = Buffer.from(`${lines.join('\n')}\n`);
   if (size === undefined) harness.write(input);
   else {
@@ -190,5 +194,31 @@ describe('a rebuild whose line streams', () => {
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.length).toBeLessThanOrEqual(Math.floor((now - 2000) / 1000) + 1);
     expect(progress[0]).toMatch(/^rebuild of "p": \d+ events applied, \d+ bytes read, \d+ events\/s$/);
+  });
+
+  it('is error 11, and changes nothing, once memory has no room for its next batch', async () => {
+    const memory = new MemoryGuard(
+      64 * 2 ** 20,
+      () => 2 ** 40,
+      () => {},
+    );
+    const [rebuild, read] = (rebuildCase(events(EVENTS)) as [string, string, string, string]).slice(2);
+    const [rebuilt, state] = bodies(
+      (await run([rebuild as string, read as string], 4096, 100_000, undefined, memory)).out,
+    );
+    expect(rebuilt).toMatchObject({ type: 'error', in_reply_to: 3, code: 11 });
+    expect(rebuilt?.text).toMatch(/^rebuild: no room under --max-memory-mb \(64 MiB\)/);
+    expect(state).toMatchObject({ type: 'error', code: 20 });
+  });
+
+  it('is error 12 when projection is given again after events with another name', async () => {
+    const lines = rebuildCase(events(EVENTS), '', ',"projection":"q"');
+    const [, , rebuilt] = bodies((await run(lines, 4096, 100_000)).out);
+    expect(rebuilt).toEqual({
+      type: 'error',
+      in_reply_to: 3,
+      code: 12,
+      text: 'rebuild: projection is given twice, with different values',
+    });
   });
 });
