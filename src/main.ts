@@ -86,6 +86,7 @@ export async function main(args: readonly string[]): Promise<number> {
     rpcTimeoutMs: command.settings.rpcTimeoutMs,
     ...(command.settings.dedupWindow === undefined ? {} : { dedupWindow: command.settings.dedupWindow }),
     memory,
+    log,
     ...(dataDir === undefined
       ? {}
       : {

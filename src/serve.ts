@@ -20,6 +20,9 @@ export interface ServeSettings {
   readonly durable?: Omit<JournalOptions, 'projections' | 'json'>;
   /** What stamps each change; the system clock unless a test sets another. */
   readonly clock?: Clock;
+  /** Where a long rebuild's progress lines go, and the clock in milliseconds that paces them. */
+  readonly log?: (line: string) => void;
+  readonly progressClock?: () => number;
 }
 
 /**
@@ -38,17 +41,32 @@ export function serveProjections(node: Node, settings: ServeSettings): Journal |
     memory: settings.memory ?? new MemoryGuard(defaultMaxMemoryMb() * 1024 * 1024),
     counts: node.counts,
     ...(journal ? { journal } : {}),
+    ...(settings.log ? { log: settings.log, progressClock: settings.progressClock ?? (() => performance.now()) } : {}),
   };
   const serveHere = (message: MessageType, request: Request) => {
     // A node that is asked before any init keeps its data in the data directory itself.
     if (node.id === undefined) journal?.openUnnamed();
-    return runMessage(message, context, { body: request.body, size: request.size, nodeId: node.id ?? request.dest });
+    const { body, size, streamed } = request;
+    const nodeId = node.id ?? request.dest;
+    return runMessage(message, context, streamed ? { body, size, nodeId, streamed } : { body, size, nodeId });
   };
   if (journal) node.setReplyGate(() => journal.commit());
   let cluster: Cluster | undefined;
   for (const message of PROJECTION_MESSAGES) {
-    node.handle(message.type, message.schema, (request) =>
-      cluster ? cluster.route(message, request) : serveHere(message, request),
+    const { stream } = message;
+    node.handle(
+      message.type,
+      message.schema,
+      (request) => (cluster ? cluster.route(message, request) : serveHere(message, request)),
+      stream
+        ? {
+            stream: {
+              field: stream.field,
+              // A request for a projection another node owns is forwarded whole, within the line cap.
+              open: (head) => (cluster?.ownsOther(head.body) ? undefined : stream.open(context, head)),
+            },
+          }
+        : {},
     );
   }
   node.onInit(() => {

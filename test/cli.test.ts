@@ -156,6 +156,9 @@ describe('the limits', () => {
       `N from 1 to\n                       ${MAX_RPC_TIMEOUT_MS} (default ${DEFAULT_RPC_TIMEOUT_MS})`,
     );
     expect(USAGE).toContain(`N from\n                       1 to ${MAX_DEDUP_WINDOW} (default: every id)`);
+    expect(USAGE).toContain(
+      "a rebuild's\n                       events stream and are not bound by it, one event at most",
+    );
     expect(USAGE).toMatch(/^ {2}-h, --help {11}print this help and exit$/m);
     expect(USAGE).toMatch(/^ {2}-v, --version {8}print the version and exit$/m);
   });

@@ -47,6 +47,12 @@ export class Cluster {
     return this.serveHere(message, request);
   }
 
+  /** Whether a request with these body fields is for a projection that another node owns (or names none yet). */
+  ownsOther(body: Readonly<Record<string, unknown>>): boolean {
+    const name = body.projection;
+    return typeof name !== 'string' || ownerOf(name, this.node.nodeIds) !== this.node.id;
+  }
+
   /** Asks `owner` to run a client's request there, as `body`; its reply body comes back as ours. */
   private async forward(owner: string, client: string, body: Body): Promise<Body> {
     const { type } = body;

@@ -14,6 +14,14 @@ export const BLOCK_BYTES = 64 * 1024;
 /** How much of a line over the cap is kept for its diagnostic and its reply: its head names the sender. */
 export const HEAD_CHARS = 4096;
 
+/** Takes a line's text piece by piece as it arrives, in place of the whole line. */
+export interface LineStream {
+  /** The next piece of the line's text; `bytesRead` counts the line's bytes so far. */
+  piece(text: string, bytesRead: number): void;
+  /** The line has ended (its newline, or the end of input). */
+  end(): void;
+}
+
 /**
  * Splits a byte stream into UTF-8 lines. Chunks may end anywhere, even inside a
  * multi-byte character: a newline byte never occurs inside a UTF-8 sequence, and the
@@ -32,6 +40,11 @@ export class LineSplitter {
   private decoding = false;
   /** True while the rest of an oversize line is being skipped. */
   private skipping = false;
+  /** Where the rest of a streamed line goes. */
+  private stream: LineStream | undefined;
+  private streamedBytes = 0;
+  /** Whether the unfinished line was offered as a stream already. */
+  private offered = false;
 
   constructor(
     private readonly maxLineBytes: number,
@@ -40,6 +53,11 @@ export class LineSplitter {
     private readonly onOversize: (lineNumber: number, head: string) => void,
     /** Gets each decoded block of complete lines before its lines: a check may run once per block, not per line. */
     private readonly onBlock: (text: string) => void = () => {},
+    /**
+     * Offered the head of a line once it grows past a block (or the cap): a stream
+     * returned takes that line's text from then on, and the cap no longer applies to it.
+     */
+    private readonly onLongLine?: (head: string, lineNumber: number) => LineStream | undefined,
   ) {}
 
   push(chunk: Buffer): void {
@@ -55,7 +73,11 @@ export class LineSplitter {
       this.keep(chunk, start);
       return;
     }
-    if (this.pendingBytes > 0) {
+    if (this.stream) {
+      const newline = chunk.indexOf(NEWLINE, start);
+      this.endStream(chunk.subarray(start, newline));
+      start = newline + 1;
+    } else if (this.pendingBytes > 0) {
       // The unfinished line ends first, on its own: the lines after it need not be copied into it.
       const newline = chunk.indexOf(NEWLINE, start);
       if (this.pendingBytes + newline - start > this.maxLineBytes + 1) {
@@ -93,6 +115,10 @@ export class LineSplitter {
       this.skipping = false;
       return;
     }
+    if (this.stream) {
+      this.endStream(Buffer.alloc(0));
+      return;
+    }
     if (this.pendingBytes === 0) return;
     this.emitLines(this.takePending(Buffer.alloc(0)));
   }
@@ -122,6 +148,41 @@ export class LineSplitter {
     this.pendingBytes = 0;
     if (this.decoding) this.decoder.end();
     this.decoding = false;
+    this.offered = false;
+  }
+
+  /** The last piece of a streamed line, up to its newline: the line ends. */
+  private endStream(last: Buffer): void {
+    const stream = this.stream as LineStream;
+    this.streamedBytes += last.length;
+    const text = this.decoding ? this.decoder.end(last) : decodeUtf8(last);
+    this.stream = undefined;
+    this.decoding = false;
+    this.offered = false;
+    this.lineNumber++;
+    if (text.length > 0) stream.piece(text, this.streamedBytes);
+    stream.end();
+  }
+
+  /** Decodes a piece of the unfinished line, keeping a character cut at its end for the next piece. */
+  private decodePiece(piece: Buffer): string {
+    if (!this.decoding && isAscii(piece)) return piece.toString('latin1');
+    this.decoding = true;
+    return this.decoder.write(piece);
+  }
+
+  /** Offers the unfinished line, once, as a stream; true if it is one now. */
+  private offer(): boolean {
+    this.offered = true;
+    const head = this.pending.join('');
+    const stream = this.onLongLine?.(head, this.lineNumber + 1);
+    if (!stream) return false;
+    this.stream = stream;
+    this.streamedBytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    stream.piece(head, this.streamedBytes);
+    return true;
   }
 
   /** Emits newline-separated complete lines, sliced from one decoded string. */
@@ -156,6 +217,23 @@ export class LineSplitter {
   private keep(chunk: Buffer, from: number): void {
     const length = chunk.length - from;
     if (length === 0) return;
+    if (this.stream) {
+      this.streamedBytes += length;
+      this.stream.piece(this.decodePiece(chunk.subarray(from)), this.streamedBytes);
+      return;
+    }
+    const longLine = Math.min(BLOCK_BYTES, this.maxLineBytes);
+    if (this.onLongLine && !this.offered && this.pendingBytes + length > longLine) {
+      this.pending.push(this.decodePiece(chunk.subarray(from)));
+      this.pendingBytes += length;
+      if (this.offer()) return;
+      if (this.pendingBytes <= this.maxLineBytes + 1) return;
+      const head = this.pendingHead();
+      this.dropPending();
+      this.skipping = true;
+      this.onOversize(++this.lineNumber, head);
+      return;
+    }
     // One byte of slack for a '\r' that the line's end will strip; emitLines checks exactly.
     if (this.pendingBytes + length > this.maxLineBytes + 1) {
       const head = this.pendingBytes > 0 ? this.pendingHead() : chunk.toString('utf8', from, from + HEAD_CHARS);
@@ -164,13 +242,7 @@ export class LineSplitter {
       this.onOversize(++this.lineNumber, head);
       return;
     }
-    const piece = chunk.subarray(from);
-    if (!this.decoding && isAscii(piece)) {
-      this.pending.push(piece.toString('latin1'));
-    } else {
-      this.decoding = true;
-      this.pending.push(this.decoder.write(piece));
-    }
+    this.pending.push(this.decodePiece(chunk.subarray(from)));
     this.pendingBytes += length;
   }
 }

@@ -31,6 +31,11 @@ class Tokens {
     this.at++;
   }
 
+  /** Where the next token starts. */
+  get position(): number {
+    return this.at;
+  }
+
   /** A whole token matching `pattern`, not cut off by the end of the text; undefined otherwise. */
   token(pattern: RegExp): string | undefined {
     pattern.lastIndex = this.at;
@@ -107,4 +112,55 @@ export function readHead(text: string): Head {
     type: stringAt(body, 'type'),
     msgId: body.get('msg_id'),
   };
+}
+
+/** What a line names before the first array in its body: where a request may start to stream. */
+export interface ArrayHead {
+  /** The message's members before `body`, and the body's before the array: scalars all. */
+  readonly top: ReadonlyMap<string, unknown>;
+  readonly body: ReadonlyMap<string, unknown>;
+  /** The body member whose value is the array. */
+  readonly field: string;
+  /** Where the array's elements start, just after its "[". */
+  readonly offset: number;
+}
+
+/** The body member that `tokens` is at, if it is a name followed by ":"; undefined otherwise. */
+function memberName(tokens: Tokens): string | undefined {
+  const name = tokens.peek() === '"' ? tokens.token(STRING) : undefined;
+  if (name === undefined || tokens.peek() !== ':') return undefined;
+  tokens.skip();
+  return JSON.parse(name) as string;
+}
+
+/**
+ * Reads a line's start up to the first array in its body, if every member before it,
+ * in the message and in its body, is a scalar; undefined otherwise.
+ */
+export function readArrayHead(text: string): ArrayHead | undefined {
+  const tokens = new Tokens(text);
+  if (tokens.peek() !== '{') return undefined;
+  tokens.skip();
+  const top = new Map<string, unknown>();
+  const body = new Map<string, unknown>();
+  let inBody = false;
+  for (;;) {
+    const name = memberName(tokens);
+    if (name === undefined) return undefined;
+    const next = tokens.peek();
+    if (!inBody && name === 'body' && next === '{') {
+      tokens.skip();
+      inBody = true;
+      continue;
+    }
+    if (inBody && next === '[') {
+      tokens.skip();
+      return { top, body, field: name, offset: tokens.position };
+    }
+    const value = scalar(tokens);
+    if (value === undefined) return undefined;
+    (inBody ? body : top).set(name, value.value);
+    if (tokens.peek() !== ',') return undefined;
+    tokens.skip();
+  }
 }

@@ -1,11 +1,13 @@
 import { ExactNumber } from '../json/exact-number.js';
 import { mayBeInexact, parseJson } from '../json/parse.js';
 import { isJsonObject, jsonTypeOf, nestsDeeperThan, type JsonObject } from '../json/value.js';
-import { HEAD_CHARS, LineSplitter } from '../lines/line-splitter.js';
+import { HEAD_CHARS, LineSplitter, type LineStream } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { envelopeSchema, isAnswerable, leavesNobodyToAnswer, type Message } from './envelope.js';
 import { ErrorCode } from './errors.js';
-import { readHead } from './head.js';
+import { readArrayHead, readHead } from './head.js';
+import type { ArraySink } from './stream.js';
+import { StreamedLine } from './streamed-line.js';
 import { MAX_NESTING, PREVIEW_LENGTH } from './limits.js';
 import type { BodyFields, Route } from './route.js';
 import { describeIssues, issuesWithInput } from './validate.js';
@@ -20,6 +22,8 @@ export type Received =
       readonly size: number;
       readonly route?: Route;
       readonly body?: BodyFields;
+      /** For a request whose array streamed in: what took its elements. */
+      readonly streamed?: ArraySink;
     }
   /** A reply to an RPC of this node's. */
   | { readonly kind: 'reply'; readonly message: Message; readonly lineNumber: number }
@@ -74,8 +78,36 @@ export class Intake {
       (line, lineNumber) => this.queue(line, lineNumber, this.blockInexact ? LineKind.MayBeInexact : LineKind.Exact),
       (lineNumber, head) => this.queue(head, lineNumber, LineKind.Oversize),
       (block) => (this.blockInexact = mayBeInexact(block)),
+      options.rewriteLine ? undefined : (head, lineNumber) => this.streamOf(head, lineNumber),
     );
   }
+
+  /**
+   * A long line streams if its head shows a request whose route streams its array,
+   * with everything before the array a scalar. Its pieces are queued like lines, so
+   * the lines before it are served first, and no more than a chunk waits.
+   */
+  private streamOf(head: string, lineNumber: number): LineStream | undefined {
+    const found = readArrayHead(head);
+    const type = found?.body.get('type');
+    const route = typeof type === 'string' ? this.options.routeOf(type) : undefined;
+    if (!found || !route?.stream || route.stream.field !== found.field || typeof found.top.get('src') !== 'string')
+      return undefined;
+    const line = new StreamedLine(this, found, route.stream, head, lineNumber, this.options);
+    return {
+      piece: (text, bytesRead) => {
+        this.queue(text, bytesRead, LineKind.StreamPiece);
+        this.streams.push(line);
+      },
+      end: () => {
+        this.queue('', lineNumber, LineKind.StreamEnd);
+        this.streams.push(line);
+      },
+    };
+  }
+
+  /** The streamed line of each queued piece and end, in order. */
+  private streams: StreamedLine[] = [];
 
   /** Queues the lines that `chunk` completes. */
   push(chunk: Buffer): void {
@@ -103,6 +135,11 @@ export class Intake {
       this.kinds = [];
       this.next = 0;
     }
+    if (kind === LineKind.StreamPiece) {
+      (this.streams.shift() as StreamedLine).piece(line, lineNumber);
+      return undefined;
+    }
+    if (kind === LineKind.StreamEnd) return (this.streams.shift() as StreamedLine).end();
     if (kind === LineKind.Oversize) return this.oversize(line, lineNumber);
     if (line.length >= LARGE_LINE && this.options.canParse?.(line.length) === false)
       return this.tooLargeNow(line, lineNumber);
@@ -119,7 +156,7 @@ export class Intake {
    * A line over the cap, dropped: answered with error 12 if its head names who sent it
    * and the msg_id to answer (every sender writes those before the payload), else logged.
    */
-  private oversize(head: string, lineNumber: number): Received | undefined {
+  oversize(head: string, lineNumber: number): Received | undefined {
     const { maxLineBytes, log } = this.options;
     const what = `longer than --max-line-bytes (${maxLineBytes})`;
     const { src, dest, type, msgId } = readHead(head);
@@ -169,15 +206,30 @@ export class Intake {
     } catch (error) {
       return this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
     }
+    return this.classify(parsed, line, line.length, lineNumber);
+  }
+
+  /**
+   * Classifies a parsed line: `line` is its text, or as much of its start as is kept
+   * (the whole is `size` characters). A streamed request's stand-in comes with what took
+   * its array's elements.
+   */
+  classify(
+    parsed: unknown,
+    line: string,
+    size: number,
+    lineNumber: number,
+    streamed?: ArraySink,
+  ): Received | undefined {
     const route = this.routeOf(parsed);
     if (route) {
       const request = route.request.safeParse(parsed);
       // The schema accepted the whole message, so it is an envelope as it stands.
-      if (request.success) return this.checked(parsed as Message, line, lineNumber, route, request.data.body);
+      if (request.success) return this.checked(parsed as Message, size, lineNumber, route, request.data.body, streamed);
     }
     // Replies, unknown types and invalid requests: checked layer by layer, so errors name the first layer that failed.
     const envelope = this.envelopes.safeParse(parsed);
-    if (envelope.success) return this.checked(envelope.data, line, lineNumber);
+    if (envelope.success) return this.checked(envelope.data, size, lineNumber);
     if (!isJsonObject(parsed)) {
       const what = parsed === null ? 'JSON null' : `a JSON ${jsonTypeOf(parsed)}`;
       return this.unanswerable(lineNumber, `cannot answer: the line is ${what}, not an object`, line);
@@ -189,7 +241,7 @@ export class Intake {
       return this.unanswerable(lineNumber, `cannot answer: ${why}`, line);
     }
     const raw = parsed as { src: string; dest?: unknown; body: JsonObject };
-    const tooDeep = nestingError(line, raw, MAX_NESTING);
+    const tooDeep = nestingError(size, raw, MAX_NESTING);
     const msgId = raw.body.msg_id;
     // A msg_id that is an object or array may be what nests too deep, so it is not echoed.
     const echoed = tooDeep && (isJsonObject(msgId) || Array.isArray(msgId)) ? undefined : msgId;
@@ -212,15 +264,16 @@ export class Intake {
   /** A valid envelope: a request or a reply, unless it nests too deep to handle. */
   private checked(
     message: Message,
-    line: string,
+    size: number,
     lineNumber: number,
     route?: Route,
     body?: BodyFields,
+    streamed?: ArraySink,
   ): Received | undefined {
     const isReply = message.body.in_reply_to !== undefined;
     // Checked before any part of the message is echoed or logged: writing a deeper value overflows the stack.
     // A peer wraps a client's request in one more level to forward it.
-    const tooDeep = nestingError(line, message, this.options.isPeer(message.src) ? MAX_NESTING + 1 : MAX_NESTING);
+    const tooDeep = nestingError(size, message, this.options.isPeer(message.src) ? MAX_NESTING + 1 : MAX_NESTING);
     if (tooDeep && isReply) {
       this.options.log(`line ${lineNumber}: dropped reply from ${message.src}: ${tooDeep}`);
       return undefined;
@@ -231,10 +284,10 @@ export class Intake {
     }
     return isReply
       ? { kind: 'reply', message, lineNumber }
-      : { kind: 'request', message, size: line.length, route, body };
+      : { kind: 'request', message, size, route, body, ...(streamed ? { streamed } : {}) };
   }
 
-  private unanswerable(lineNumber: number, what: string, line: string): undefined {
+  unanswerable(lineNumber: number, what: string, line: string): undefined {
     this.options.log(`line ${lineNumber}: ${what}: ${JSON.stringify(line.slice(0, PREVIEW_LENGTH))}`);
     return undefined;
   }
@@ -246,6 +299,10 @@ enum LineKind {
   MayBeInexact,
   /** Over the cap: only its head is kept. */
   Oversize,
+  /** A piece of a streamed line; its number is the line's bytes read so far. */
+  StreamPiece,
+  /** The end of a streamed line. */
+  StreamEnd,
 }
 
 /** A msg_id this node can echo: an integer, a big one included. */
@@ -264,7 +321,7 @@ function isBlank(line: string): boolean {
 }
 
 /** Why a message nests too deep to handle, if it does; each level takes a character, so only long lines can. */
-function nestingError(line: string, message: unknown, limit: number): string | undefined {
-  if (line.length <= limit || !nestsDeeperThan(message, limit)) return undefined;
+function nestingError(size: number, message: unknown, limit: number): string | undefined {
+  if (size <= limit || !nestsDeeperThan(message, limit)) return undefined;
   return `message nests deeper than ${limit} levels`;
 }

@@ -12,6 +12,7 @@ import type { BatchedWriter } from './output.js';
 import type { BodyFields, BodySchema, Handler, Route } from './route.js';
 import { ReplyCounts } from './reply-counts.js';
 import { PendingRpcs } from './rpcs.js';
+import type { ArraySink, StreamSpec } from './stream.js';
 import { parseRequest } from './validate.js';
 
 export type { ReplyGate, ReplyGateFailure } from './outbox.js';
@@ -33,6 +34,8 @@ export interface NodeOptions {
 export interface HandleOptions {
   /** Serve only messages from the other nodes named in init. */
   readonly peersOnly?: boolean;
+  /** Lets a long request's array stream to a sink as its line arrives (see StreamSpec). */
+  readonly stream?: StreamSpec;
 }
 
 /** Node ids are short names (n1, n2, …); a bound keeps every lookup of them cheap. */
@@ -103,6 +106,7 @@ export class Node {
       request: new HotSchema(requestSchema(schema) as z.ZodType as z.ZodType<{ body: BodyFields }>),
       handler: handler as Handler,
       peersOnly: options.peersOnly ?? false,
+      ...(options.stream ? { stream: options.stream } : {}),
     });
   }
 
@@ -191,7 +195,7 @@ export class Node {
   private act(received: Received): void {
     switch (received.kind) {
       case 'request':
-        this.dispatch(received.message, received.size, received.route, received.body);
+        this.dispatch(received.message, received.size, received.route, received.body, received.streamed);
         return;
       case 'reply': {
         const { message, lineNumber } = received;
@@ -217,6 +221,7 @@ export class Node {
     size: number,
     checkedRoute: Route | undefined,
     checkedBody: BodyFields | undefined,
+    streamed?: ArraySink,
   ): void {
     const { type } = message.body;
     const found = checkedRoute ?? this.routes.get(type);
@@ -229,7 +234,8 @@ export class Node {
     }
     try {
       const body = checkedBody ?? parseRequest(route.body, message.body, type);
-      const result = route.handler({ src: message.src, dest: message.dest, body, rawBody: message.body, size });
+      const request = { src: message.src, dest: message.dest, body, rawBody: message.body, size };
+      const result = route.handler(streamed ? { ...request, streamed } : request);
       if (result instanceof Promise) this.replyLater(message, result);
       else this.reply(message, result);
     } catch (error) {

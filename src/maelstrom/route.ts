@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { HotSchema } from '../schema/hot-schema.js';
 import type { Body, ReplyBody } from './envelope.js';
+import type { ArraySink, StreamSpec } from './stream.js';
 
 /** A body's fields as a schema outputs them. */
 export type BodyFields = Record<string, unknown>;
@@ -15,6 +16,8 @@ export interface Request<Fields = BodyFields> {
   readonly rawBody: Body;
   /** Length of the request's line, in characters: a bound on how large its values can become. */
   readonly size: number;
+  /** For a request whose array streamed in: the sink that took its elements (the body holds a stand-in). */
+  readonly streamed?: ArraySink;
 }
 
 /** Answers a request with a reply body, synchronously or later (e.g. after an RPC). */
@@ -32,4 +35,6 @@ export interface Route {
   readonly handler: Handler;
   /** Node-to-node: only a peer named in init may send it; to anyone else the type does not exist. */
   readonly peersOnly: boolean;
+  /** Set when the route's requests may stream. */
+  readonly stream?: StreamSpec;
 }

@@ -7,6 +7,7 @@ import { ProjectionError, type ProjectionErrorKind } from '../projections/errors
 import type { ProjectionStore } from '../projections/store.js';
 import type { StateJsonCache } from '../state-json/state-json.js';
 import type { Journal } from '../durable/journal.js';
+import type { ArraySink, StreamHead } from '../maelstrom/stream.js';
 import type { MemoryGuard } from './memory.js';
 import type { StateRoom } from './state-size.js';
 
@@ -20,6 +21,9 @@ export interface Context {
   readonly journal?: Journal;
   /** The replies this node has sent. */
   readonly counts: ReplyCounts;
+  /** Where progress lines go (stderr), and the clock that paces them, in milliseconds. */
+  readonly log?: (line: string) => void;
+  readonly progressClock?: () => number;
 }
 
 /** A request as a message type sees it: its body as the schema outputs it, and its size. */
@@ -29,6 +33,8 @@ export interface Incoming<Fields> {
   readonly size: number;
   /** The id this node answers as: its init id, or before init the request's dest. */
   readonly nodeId: string;
+  /** For a request whose array streamed in: what took its elements (its body holds a stand-in). */
+  readonly streamed?: ArraySink;
 }
 
 /** One node's answer to a request asked of every node: its reply, or the error it failed with (a timeout, say). */
@@ -59,6 +65,11 @@ export interface MessageType<Schema extends BodySchema = BodySchema> {
   /** Whether it changes projections: such requests are refused while the data directory cannot take them. */
   readonly writes?: boolean;
   run(context: Context, request: Incoming<z.output<Schema>>): ReplyBody;
+  /** Set when a request's array field may be taken as its line streams in, before the request is whole. */
+  readonly stream?: {
+    readonly field: string;
+    open(context: Context, head: StreamHead): ArraySink | undefined;
+  };
 }
 
 /** Keeps the schema's type attached to `run`'s parameter. */
@@ -83,7 +94,8 @@ export function runMessage<Schema extends BodySchema>(
   request: Incoming<z.output<Schema>>,
 ): ReplyBody {
   if (message.writes) context.journal?.checkWritable(message.type);
-  if (message.grows) context.memory.admit(message.type, request.size);
+  // A streamed request was admitted a batch at a time as its elements arrived.
+  if (message.grows) context.memory.admit(message.type, request.streamed ? 0 : request.size);
   try {
     return message.run(context, request);
   } catch (error) {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ExactNumber } from '../json/exact-number.js';
+import { HotSchema } from '../schema/hot-schema.js';
 import { listOf } from '../schema/list.js';
 import type { EventId, ProjectionEvent } from '../projections/projection.js';
 
@@ -41,8 +42,8 @@ export const event = z.object({
   event_id: eventId.optional(),
 }) satisfies z.ZodType<ProjectionEvent>;
 
-/** A rebuild's events: checked up to the first bad one, and kept as they arrived. */
-export const eventList = listOf(event);
+/** The event check on a hot path of its own: a rebuild with on_error "skip", or one whose events stream. */
+export const hotEvent = new HotSchema(event);
 
 const expectedVersion = z.int().min(0, { error: 'must be a non-negative integer' });
 

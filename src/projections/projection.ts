@@ -95,28 +95,35 @@ export class Projection {
     accept?: (state: ProjectionState) => void,
   ): number {
     this.checkVersion(expectedVersion);
-    let state = stateFor(cloneJson(this.initialState), this.definition);
-    let ids: EventIds | undefined;
-    let applied = 0;
+    const replay = this.replay();
     for (let index = 0; index < events.length; index++) {
-      const event = events[index] as ProjectionEvent;
-      if (event.event_id !== undefined) {
-        if (ids?.has(event.event_id)) continue;
-        (ids ??= new EventIds(this.dedupWindow)).add(event.event_id);
-      }
       try {
-        state = this.apply(state, event);
+        replay.apply(events[index] as ProjectionEvent);
       } catch (error) {
         if (error instanceof ProjectionError) throw invalidEvent(`events[${index}]: ${error.message}`);
         throw error;
       }
-      applied++;
     }
-    accept?.(state);
-    this.currentState = state;
-    this.appliedIds = ids;
-    this.currentVersion = applied;
-    return applied;
+    accept?.(replay.state);
+    return this.commit(replay);
+  }
+
+  /** A replay of events on a fresh copy of the initial state, apart from the projection until `commit`. */
+  replay(): Replay {
+    return new Replay(this, stateFor(cloneJson(this.initialState), this.definition));
+  }
+
+  /**
+   * Puts a replay of this projection in place of its state, version and ids, at once;
+   * returns the new version. A version mismatch changes nothing.
+   */
+  commit(replay: Replay, expectedVersion?: number): number {
+    if (replay.projection !== this) throw new TypeError('a replay of another projection');
+    this.checkVersion(expectedVersion);
+    this.currentState = replay.state;
+    this.appliedIds = replay.ids;
+    this.currentVersion = replay.applied;
+    return replay.applied;
   }
 
   /** How many event ids the projection remembers. */
@@ -147,7 +154,8 @@ export class Projection {
     }
   }
 
-  private checkVersion(expected: number | undefined): void {
+  /** Throws a version mismatch unless `expected` is undefined or the current version. */
+  checkVersion(expected: number | undefined): void {
     if (expected === undefined || expected === this.currentVersion) return;
     throw new ProjectionError(
       'version-mismatch',
@@ -155,7 +163,8 @@ export class Projection {
     );
   }
 
-  private apply(state: ProjectionState, event: ProjectionEvent): ProjectionState {
+  /** The state after `event`; throws ProjectionError if `state` cannot take it. */
+  apply(state: ProjectionState, event: ProjectionEvent): ProjectionState {
     const data = event.event_data;
     switch (this.definition.eventOps.get(event.event_type) ?? 'merge') {
       case 'merge':
@@ -169,5 +178,29 @@ export class Projection {
       case 'ignore':
         return state;
     }
+  }
+}
+
+/** Events applied one at a time to a fresh state, which the projection takes only at its `commit`. */
+export class Replay {
+  ids: EventIds | undefined;
+  applied = 0;
+
+  constructor(
+    readonly projection: Projection,
+    public state: ProjectionState,
+  ) {}
+
+  /**
+   * Applies one event; false if its event_id was applied before in this replay. Throws
+   * ProjectionError, and then changes nothing, if the state cannot take the event.
+   */
+  apply(event: ProjectionEvent): boolean {
+    const id = event.event_id;
+    if (id !== undefined && this.ids?.has(id)) return false;
+    this.state = this.projection.apply(this.state, event);
+    if (id !== undefined) (this.ids ??= new EventIds(this.projection.dedupWindow)).add(id);
+    this.applied++;
+    return true;
   }
 }

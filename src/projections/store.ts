@@ -1,5 +1,11 @@
 import { ProjectionError } from './errors.js';
-import { DEFAULT_DEFINITION, Projection, type ProjectionDefinition, type ProjectionEvent } from './projection.js';
+import {
+  DEFAULT_DEFINITION,
+  Projection,
+  type ProjectionDefinition,
+  type ProjectionEvent,
+  type Replay,
+} from './projection.js';
 import type { ProjectionState } from './state.js';
 
 export interface UpdateResult {
@@ -92,6 +98,34 @@ export class ProjectionStore {
       this.changed(projection, eventsProcessed);
       return { projection, eventsProcessed };
     });
+  }
+
+  /**
+   * A replay of the named projection's events from its initial state, which changes
+   * nothing until `commit`; for an unknown name, of a new projection made from [].
+   */
+  replay(name: string): Replay {
+    return (this.projections.get(name) ?? new Projection(name, [], DEFAULT_DEFINITION, this.dedupWindow)).replay();
+  }
+
+  /**
+   * Puts a replay's result in place (see Projection.commit); a new projection joins the
+   * store. A replay of a projection deleted or replaced since it began is refused.
+   */
+  commit(replay: Replay, expectedVersion?: number): RebuildResult {
+    const { projection } = replay;
+    const existing = this.projections.get(projection.name);
+    if (existing !== undefined && existing !== projection) {
+      throw new ProjectionError(
+        'version-mismatch',
+        `projection ${JSON.stringify(projection.name)} changed during the rebuild`,
+      );
+    }
+    if (existing === undefined && projection.version !== 0) throw notFound(projection.name);
+    const eventsProcessed = projection.commit(replay, expectedVersion);
+    this.projections.set(projection.name, projection);
+    this.changed(projection, eventsProcessed);
+    return { projection, eventsProcessed };
   }
 
   /** Every projection, in creation order. */

@@ -43,8 +43,8 @@ function settled(text: string): string {
 }
 
 describe('README examples', () => {
-  it('finds the quick-start pipe, the pages example, the worked example, the query example and the durability example', () => {
-    expect(found.map(({ kind }) => kind)).toEqual(['shell', 'lines', 'lines', 'lines', 'shell']);
+  it('finds the quick-start pipe, the pages, worked, query and poison events examples, and the durability example', () => {
+    expect(found.map(({ kind }) => kind)).toEqual(['shell', 'lines', 'lines', 'lines', 'lines', 'shell']);
   });
 
   it('compares a varying value by its form only', () => {

@@ -53,7 +53,7 @@ describe('a flood of creates on a small heap', () => {
     expect(replies.findIndex(({ code }) => code === 11)).toBeGreaterThan(0);
   });
 
-  it('refuses a single large write, or a line too large to read, before it can exhaust a small heap', async () => {
+  it('refuses a single large write, or a line too large to read, before it can exhaust a small heap; a rebuild streams', async () => {
     const elements = Array.from({ length: 300_000 }, (_, id) => `{"id":${id},"v":"z"}`).join(',');
     const events = Array.from(
       { length: 250_000 },
@@ -63,17 +63,22 @@ describe('a flood of creates on a small heap', () => {
       `${[
         message(`{"type":"create","msg_id":1,"name":"c","initial_state":[${elements}]}`),
         message(`{"type":"rebuild","msg_id":2,"projection":"r","events":[${events.join(',')}]}`),
-        message('{"type":"list","msg_id":3}'),
+        message(
+          `{"type":"update","msg_id":3,"projection":"u","event":{"event_type":"E","event_data":[${events.join(',')}]}}`,
+        ),
+        message('{"type":"list","msg_id":4}'),
       ].join('\n')}\n`,
       [],
       ['--max-old-space-size=64'],
     );
     expect(result.signal, result.stderr.slice(-2000)).toBeNull();
     const replies = bodies(result.stdout);
-    expect(replies.map(({ code, type }) => code ?? type)).toEqual([11, 11, 'list_ok']);
-    expect(replies[1]?.text).toMatch(
-      /^rebuild: a message of \d+ MiB, for which memory has no room now, was dropped unread; try again later$/,
+    expect(replies.map(({ code, type }) => code ?? type)).toEqual([11, 'projection_rebuilt', 11, 'list_ok']);
+    expect(replies[0]?.text).toMatch(/^create: no room under --max-memory-mb \(\d+ MiB\) for this write/);
+    expect(replies[2]?.text).toMatch(
+      /^update: a message of \d+ MiB, for which memory has no room now, was dropped unread; try again later$/,
     );
-    expect(replies[2]).toEqual({ type: 'list_ok', in_reply_to: 3, projections: [] });
+    // The rebuild's events are applied as they arrive: memory holds a state of 1000 ids, not the line.
+    expect(replies[3]).toEqual({ type: 'list_ok', in_reply_to: 4, projections: [{ name: 'r', version: 250_000 }] });
   });
 });

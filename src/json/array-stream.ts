@@ -1,0 +1,178 @@
+import { parseJson } from './parse.js';
+
+/** Elements are parsed about this many characters at a time: one native parse per batch, kept small and young. */
+export const BATCH_CHARS = 64 * 1024;
+
+/** Where a scan of the array's elements stands, so that more text resumes it rather than restarting it. */
+class BoundaryScanner {
+  at = 0;
+  private depth = 0;
+  private inString = false;
+
+  /** Forgets the scan: `rest` now starts at a boundary. */
+  reset(): void {
+    this.at = 0;
+    this.depth = 0;
+    this.inString = false;
+  }
+
+  /**
+   * Scans `text` from where it stopped. Returns the first comma between elements at or
+   * after `from`, or the array's closing bracket (`closed`), or -1 once the text is used up.
+   * A closing bracket the array does not hold is a syntax error.
+   */
+  scan(text: string, from: number): { at: number; closed: boolean } {
+    let { depth, inString } = this;
+    const n = text.length;
+    let i = this.at;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (inString) {
+        if (c === 0x22) inString = false;
+        else if (c === 0x5c) i++;
+        continue;
+      }
+      if (c === 0x22) inString = true;
+      else if (c === 0x7b || c === 0x5b) depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        if (depth === 0) {
+          if (c === 0x7d) throw new SyntaxError('Unexpected token } in JSON');
+          this.at = i;
+          return { at: i, closed: true };
+        }
+        depth--;
+      } else if (c === 0x2c && depth === 0 && i >= from) {
+        this.at = i;
+        this.depth = depth;
+        this.inString = inString;
+        return { at: i, closed: false };
+      }
+    }
+    // An escape at the very end skips past it: the next text resumes after the escaped character.
+    this.at = i;
+    this.depth = depth;
+    this.inString = inString;
+    return { at: -1, closed: false };
+  }
+}
+
+/**
+ * The elements of one JSON array whose text arrives in pieces, starting just after its
+ * "[": parsed a batch at a time as the text arrives, so neither the whole text nor the
+ * whole array is ever held. What follows the closing "]" is kept as the tail. Batches
+ * are cut where a guess says an element ends ("},") and the native parser confirms it
+ * (a cut inside a string or a nested value cannot parse as a list of values); if the
+ * guess fails, a scan finds the boundary. Numbers stay exact (parseJson).
+ */
+export class ArrayStream {
+  /** Unparsed text: it starts at a boundary, just after the "[" or after a comma between elements. */
+  private rest = '';
+  private scanner = new BoundaryScanner();
+  /** Whether the scanner, not the guess, finds the next boundary. */
+  private scanning = false;
+  private taken = 0;
+  /** Text after the closing "]", once it is found. */
+  private tail: string | undefined;
+
+  constructor(
+    /** Gets each batch of elements, in order. */
+    private readonly onElements: (elements: unknown[]) => void,
+    /** The most text held at once, unparsed or as the tail; past it, push throws RangeError. */
+    private readonly maxChars: number,
+    private readonly batchChars = BATCH_CHARS,
+  ) {}
+
+  /** Takes more of the text. Throws SyntaxError where it is not JSON. */
+  push(text: string): void {
+    if (this.tail !== undefined) {
+      this.tail += text;
+      if (this.tail.length > this.maxChars) throw new RangeError('the text after the array is too long');
+      return;
+    }
+    this.rest += text;
+    while (this.tail === undefined && this.rest.length >= 2 * this.batchChars && this.cut()) {}
+    if (this.tail === undefined && this.rest.length > this.maxChars) throw new RangeError('an element is too long');
+  }
+
+  /** The text after the array, once the whole text has been pushed. Throws SyntaxError where it is not JSON. */
+  end(): string {
+    if (this.tail === undefined) {
+      if (!this.closeByGuess()) {
+        while (this.tail === undefined) {
+          if (!this.cutByScan(this.batchChars)) throw new SyntaxError('Unexpected end of JSON input');
+        }
+      }
+    }
+    return this.tail as string;
+  }
+
+  /** Parses the next batch, if the text holds a whole one; false if it needs more text. */
+  private cut(): boolean {
+    if (!this.scanning) {
+      const guess = this.rest.indexOf('},', this.batchChars);
+      if (guess >= 0) {
+        const elements = tryParse(`[${this.rest.slice(0, guess + 1)}]`);
+        if (elements) {
+          this.take(elements, guess + 2);
+          return true;
+        }
+      }
+      this.scanning = true;
+      this.scanner.reset();
+    }
+    return this.cutByScan(this.batchChars);
+  }
+
+  /** Parses up to the first boundary at or after `from` that a scan finds; false if the text has none yet. */
+  private cutByScan(from: number): boolean {
+    const { at, closed } = this.scanner.scan(this.rest, from);
+    if (at < 0) return false;
+    const elements = parseJson(`[${this.rest.slice(0, at)}]`) as unknown[];
+    // "[" then "]" right after a comma: a trailing comma.
+    if (closed && elements.length === 0 && this.taken > 0) throw new SyntaxError('Unexpected token ] in JSON');
+    this.scanning = false;
+    this.take(elements, closed ? at : at + 1);
+    if (closed) this.closeAt(0);
+    return true;
+  }
+
+  /** At the end of the text: the closing "]" is most likely among the last ones. */
+  private closeByGuess(): boolean {
+    let close = this.rest.length;
+    for (let tries = 0; tries < 4; tries++) {
+      close = this.rest.lastIndexOf(']', close - 1);
+      if (close < 0) return false;
+      const elements = tryParse(`[${this.rest.slice(0, close + 1)}`);
+      if (!elements) continue;
+      if (elements.length === 0 && this.taken > 0) throw new SyntaxError('Unexpected token ] in JSON');
+      this.take(elements, close);
+      this.closeAt(0);
+      return true;
+    }
+    this.scanning = true;
+    this.scanner.reset();
+    return false;
+  }
+
+  private take(elements: unknown[], consumed: number): void {
+    this.rest = this.rest.slice(consumed);
+    this.scanner.reset();
+    this.taken += elements.length;
+    if (elements.length > 0) this.onElements(elements);
+  }
+
+  /** `rest` starts at the closing "]": what follows it is the tail. */
+  private closeAt(at: number): void {
+    this.tail = this.rest.slice(at + 1);
+    this.rest = '';
+  }
+}
+
+/** The values of a JSON array text, or undefined if it is not one. */
+function tryParse(text: string): unknown[] | undefined {
+  try {
+    return parseJson(text) as unknown[];
+  } catch {
+    return undefined;
+  }
+}
