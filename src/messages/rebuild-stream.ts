@@ -41,16 +41,14 @@ export class RebuildStream implements ArraySink {
   private refusal: RpcError | undefined;
   private skippedCount = 0;
   private readonly skippedList: SkippedEvent[] = [];
-  private readonly startedAt: number;
-  private nextProgress: number;
+  private readonly progress: RebuildProgress;
 
   constructor(
     private readonly context: Context,
     readonly name: string,
   ) {
     this.replay = context.store.replay(name);
-    this.startedAt = context.progressClock?.() ?? 0;
-    this.nextProgress = this.startedAt + PROGRESS_AFTER_MS;
+    this.progress = new RebuildProgress(context, name);
   }
 
   take(events: readonly unknown[], bytesRead: number): void {
@@ -82,7 +80,7 @@ export class RebuildStream implements ArraySink {
         this.skip(index, () => text);
       }
     }
-    this.progress();
+    this.progress.tell(this.replay?.applied ?? 0, this.bytesRead);
   }
 
   standIn(): unknown[] {
@@ -121,18 +119,30 @@ export class RebuildStream implements ArraySink {
       this.skippedList.push({ index, text: text().slice(0, MAX_SKIPPED_TEXT) });
     }
   }
+}
 
-  /** One line a second once the rebuild has run PROGRESS_AFTER_MS: asked once per batch of events, not per event. */
-  private progress(): void {
+/** A rebuild's progress lines: one a second once it has run PROGRESS_AFTER_MS, told once per batch of events. */
+export class RebuildProgress {
+  private readonly startedAt: number;
+  private next: number;
+
+  constructor(
+    private readonly context: Context,
+    private readonly name: string,
+  ) {
+    this.startedAt = context.progressClock?.() ?? 0;
+    this.next = this.startedAt + PROGRESS_AFTER_MS;
+  }
+
+  tell(applied: number, bytesRead: number): void {
     const { progressClock: clock, log } = this.context;
     if (!clock || !log) return;
     const now = clock();
-    if (now < this.nextProgress) return;
-    this.nextProgress = now + PROGRESS_EVERY_MS;
-    const applied = this.replay?.applied ?? 0;
+    if (now < this.next) return;
+    this.next = now + PROGRESS_EVERY_MS;
     const rate = Math.round((applied * 1000) / Math.max(1, now - this.startedAt));
     log(
-      `rebuild of ${JSON.stringify(this.name)}: ${applied} events applied, ${this.bytesRead} bytes read, ${rate} events/s`,
+      `rebuild of ${JSON.stringify(this.name)}: ${applied} events applied, ${bytesRead} bytes read, ${rate} events/s`,
     );
   }
 }

@@ -5,7 +5,7 @@ import { anyList, checkElements } from '../schema/list.js';
 import type { ProjectionEvent } from '../projections/projection.js';
 import type { RebuildResult } from '../projections/store.js';
 import { defineMessage } from './message.js';
-import { RebuildStream } from './rebuild-stream.js';
+import { RebuildProgress, RebuildStream } from './rebuild-stream.js';
 import { event, hotEvent, projectionName, writeFields } from './schemas.js';
 import { EMPTY_ARRAY_LENGTH } from './state-size.js';
 
@@ -51,11 +51,14 @@ export const rebuild = defineMessage({
       room.check('rebuild', 0, replay.state.value(), initial + Math.max(size, stream.size));
       result = store.commit(replay, body.expected_version);
     } else {
+      // A line read whole (a short one, or one a peer forwarded) tells its progress too.
+      const progress = new RebuildProgress(context, body.projection);
       result = store.rebuild(
         body.projection, // Checked by the schema's refinement: without on_error every event is valid here.
         body.events as readonly ProjectionEvent[],
         body.expected_version,
         (state) => room.check('rebuild', 0, state.value(), initial + size),
+        (applied) => progress.tell(applied, size),
       );
     }
     const { projection, eventsProcessed } = result;

@@ -25,6 +25,9 @@ export interface ProjectionDefinition {
   readonly indexes?: readonly string[] | undefined;
 }
 
+/** A rebuild tells `onBatch` how far it got after every this many events. */
+export const REBUILD_BATCH = 4096;
+
 /** The table of a projection that declares no ops, shared: a Map costs a few hundred bytes. */
 export const NO_EVENT_OPS: ReadonlyMap<string, Op> = new Map();
 
@@ -93,6 +96,7 @@ export class Projection {
     events: readonly ProjectionEvent[],
     expectedVersion?: number,
     accept?: (state: ProjectionState) => void,
+    onBatch?: (applied: number) => void,
   ): number {
     this.checkVersion(expectedVersion);
     const replay = this.replay();
@@ -103,6 +107,7 @@ export class Projection {
         if (error instanceof ProjectionError) throw invalidEvent(`events[${index}]: ${error.message}`);
         throw error;
       }
+      if (index % REBUILD_BATCH === REBUILD_BATCH - 1) onBatch?.(replay.applied);
     }
     accept?.(replay.state);
     return this.commit(replay);

@@ -85,16 +85,18 @@ export class ProjectionStore {
 
   /**
    * Replays `events` from the initial state. An unknown projection is created from []
-   * first. `accept` may refuse the resulting state by throwing (see Projection.rebuild).
+   * first. `accept` may refuse the resulting state by throwing, and `onBatch` hears how
+   * far it got (see Projection.rebuild).
    */
   rebuild(
     name: string,
     events: readonly ProjectionEvent[],
     expectedVersion?: number,
     accept?: (state: ProjectionState) => void,
+    onBatch?: (applied: number) => void,
   ): RebuildResult {
     return this.write(name, (projection) => {
-      const eventsProcessed = projection.rebuild(events, expectedVersion, accept);
+      const eventsProcessed = projection.rebuild(events, expectedVersion, accept, onBatch);
       this.changed(projection, eventsProcessed);
       return { projection, eventsProcessed };
     });

@@ -139,7 +139,7 @@ describe('a rebuild whose line streams', () => {
     const lines = [...(CASES['valid, with repeated event ids'] as string[]), message('{"type":"stats","msg_id":5}')];
     const [whole, streamed] = [bodies((await run(lines)).out), bodies((await run(lines, 1000, 100_000)).out)];
     expect(streamed[2]).toEqual(whole[2]);
-    const processed = (whole[2] as { events_processed: number }).events_processed;
+    const processed = (whole[2] as unknown as { events_processed: number }).events_processed;
     expect(processed).toBeGreaterThan(0);
     for (const replies of [whole, streamed]) expect(replies[4]).toMatchObject({ events_applied: 1 + processed });
   });
@@ -207,6 +207,21 @@ describe('a rebuild whose line streams', () => {
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.length).toBeLessThanOrEqual(Math.floor((now - 2000) / 1000) + 1);
     expect(progress[0]).toMatch(/^rebuild of "p": \d+ events applied, \d+ bytes read, \d+ events\/s$/);
+  });
+
+  it('writes progress lines for a rebuild read whole too, told every 4096 events', async () => {
+    let now = 0;
+    const clock = () => {
+      now += 1500;
+      return now;
+    };
+    const { logs } = await run(rebuildCase(events(30_000)), undefined, undefined, clock);
+    const progress = logs.filter((line) => line.startsWith('rebuild of "p"'));
+    // The clock is read at the start (1500) and after each of the 7 whole batches (3000, 4500, …): every
+    // read from the second batch on is past the next line's time. The events' 2900 distinct ids all
+    // come in the first batch; the rest are repeats, not applied.
+    expect(progress.length).toBe(6);
+    expect(progress[0]).toMatch(/^rebuild of "p": 2900 events applied, \d+ bytes read, 967 events\/s$/);
   });
 
   it('is error 11, and changes nothing, once memory has no room for its next batch', async () => {
