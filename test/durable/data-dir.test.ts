@@ -1,20 +1,12 @@
 /** The data directory from outside: where files go, what stops a start, damage and torn tails, snapshots. */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { dataDirsRemovedAfterEach } from '../support/data-dirs.js';
 import { bodies, message } from '../support/messages.js';
 import { SpawnedNode, runNode } from '../support/spawned-node.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'projection-node-data-'));
-  dirs.push(dir);
-  return dir;
-}
+const dataDir = dataDirsRemovedAfterEach('projection-node-data-');
 const lines = (...bodyTexts: string[]): string => `${bodyTexts.map(message).join('\n')}\n`;
 /** An update of one of five elements, so replies stay small however many there are. */
 const update = (id: number, pad = ''): string =>

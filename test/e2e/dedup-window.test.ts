@@ -1,21 +1,13 @@
 /** --dedup-window end to end: a redelivery older than the window, and the window across a restart. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { dataDirsRemovedAfterEach } from '../support/data-dirs.js';
 import { bodies, message } from '../support/messages.js';
 import { runNode } from '../support/spawned-node.js';
 import { MAX_DEDUP_WINDOW } from '../../src/cli.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'projection-node-ids-'));
-  dirs.push(dir);
-  return dir;
-}
+const dataDir = dataDirsRemovedAfterEach('projection-node-ids-');
 
 const update = (msgId: number, eventId: string): string =>
   message(
