@@ -24,15 +24,17 @@ export class BatchedWriter {
   /** Bytes of Buffers waiting in parts. */
   private bufferBytes = 0;
   private scheduled = false;
+  private beforeFlush: (() => void) | undefined;
+
+  constructor(private readonly stream: Writable) {}
 
   /**
-   * `beforeFlush` runs before each flush of something, and may replace what is about to go
-   * out; with it, output leaves only when flushed (drained(), or a microtask), not by size.
+   * From now on `beforeFlush` runs before each flush of something, and may replace what is
+   * about to go out; output then leaves only when flushed (drained(), or a microtask), not by size.
    */
-  constructor(
-    private readonly stream: Writable,
-    private readonly beforeFlush?: () => void,
-  ) {}
+  setBeforeFlush(beforeFlush: () => void): void {
+    this.beforeFlush = beforeFlush;
+  }
 
   write(part: string | Buffer): void {
     if (typeof part === 'string') {
