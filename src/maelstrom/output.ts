@@ -87,10 +87,15 @@ export class BatchedWriter {
     return this.textLength + this.bufferBytes + this.stream.writableLength > MAX_OUTPUT_BACKLOG_BYTES;
   }
 
+  /** Whether the stream holds more than it wants to, so that what writes to it should wait for it to drain. */
+  get needsDrain(): boolean {
+    return this.stream.writableNeedDrain && !this.stream.destroyed;
+  }
+
   /** Flushes, then waits while the reader is behind, so input is read no faster than output drains. */
   async drained(): Promise<void> {
     this.flush();
-    if (!this.stream.writableNeedDrain || this.stream.destroyed) return;
+    if (!this.needsDrain) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         this.stream.off('drain', done).off('close', done);
