@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BatchedWriter, FileOutput } from '../../src/maelstrom/output.js';
 import { linesOf } from '../support/lines.js';
 import { BIN } from '../support/spawned-node.js';
@@ -35,6 +35,22 @@ describe('FileOutput', () => {
     await done;
     closeSync(fd);
     expect(readFileSync(path, 'utf8')).toBe(`${expected.join('')}end`);
+  });
+
+  it('writes a string as it is, without a Buffer made for it, multi-byte characters included', async () => {
+    const path = join(dir, 'text.out');
+    const fd = openSync(path, 'w');
+    const stream = new FileOutput(fd);
+    const done = finished(stream);
+    const text = `{"s":"é€😀"}\n`.repeat(5000);
+    const from = vi.spyOn(Buffer, 'from');
+    stream.write(text);
+    stream.end();
+    await done;
+    expect(from).not.toHaveBeenCalled();
+    from.mockRestore();
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8')).toBe(text);
   });
 
   it('reports a failed write as an error event', async () => {
