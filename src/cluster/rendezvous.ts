@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../builtins.js';
 
 /** A node's weight for a name: the first 8 bytes of SHA-256(node id, NUL, name), big-endian. */
 function weight(nodeId: string, name: string): bigint {
-  return createHash('sha256').update(nodeId).update('\0').update(name).digest().readBigUInt64BE(0);
+  return nodeCrypto().createHash('sha256').update(nodeId).update('\0').update(name).digest().readBigUInt64BE(0);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../builtins.js';
 import { canonicalDecimal, ExactNumber } from './exact-number.js';
 
 /**
@@ -12,7 +12,7 @@ export const LONG_STRING = 16_384;
  * UTF-8, for lone surrogates). Two strings share one with probability about 2^-128.
  */
 export function digestOf(text: string): string {
-  return createHash('sha256').update(text, 'utf16le').digest('base64');
+  return nodeCrypto().createHash('sha256').update(text, 'utf16le').digest('base64');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ExactNumber } from '../json/exact-number.js';
 import { mayBeInexact, parseJson } from '../json/parse.js';
 import { isJsonObject, jsonTypeOf, nestsDeeperThan, type JsonObject } from '../json/value.js';
-import { HEAD_CHARS, LineSplitter, type LineStream } from '../lines/line-splitter.js';
+import { BLOCK_BYTES, HEAD_CHARS, LineSplitter, type LineStream } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { envelopeSchema, isAnswerable, leavesNobodyToAnswer, type Message } from './envelope.js';
 import { ErrorCode } from './errors.js';
@@ -51,6 +51,8 @@ export interface IntakeOptions {
   readonly rewriteLine?: (line: string) => string;
 }
 
+const NEWLINE = 0x0a;
+
 /** Lines at least this long are parsed only if there is memory for what they become. */
 const LARGE_LINE = 1024 * 1024;
 
@@ -71,6 +73,9 @@ export class Intake {
   private kinds: LineKind[] = [];
   private next = 0;
   private blockInexact = true;
+  /** What of the last chunk the splitter has not been given yet, from `fed` on. */
+  private chunk: Buffer | undefined;
+  private fed = 0;
 
   constructor(private readonly options: IntakeOptions) {
     this.splitter = new LineSplitter(
@@ -109,18 +114,40 @@ export class Intake {
   /** The streamed line of each queued piece and end, in order. */
   private streams: StreamedLine[] = [];
 
-  /** Queues the lines that `chunk` completes. */
+  /**
+   * Takes a chunk, whose lines are queued as they are needed, a block of about
+   * BLOCK_BYTES at a time: the lines of a whole chunk, parsed one by one, would outlive
+   * several young-generation collections, each of which copies them.
+   */
   push(chunk: Buffer): void {
-    this.splitter.push(chunk);
+    while (this.chunk) this.feed();
+    this.chunk = chunk;
+    this.fed = 0;
   }
 
   /** Queues the last line, if the input did not end with a newline. */
   end(): void {
+    while (this.chunk) this.feed();
     this.splitter.end();
   }
 
   get hasLines(): boolean {
+    while (this.next === this.lines.length && this.chunk) this.feed();
     return this.next < this.lines.length;
+  }
+
+  /** Gives the splitter the next block of the chunk: whole lines where there are some, the rest of a long one. */
+  private feed(): void {
+    const chunk = this.chunk as Buffer;
+    const start = this.fed;
+    let end = chunk.length;
+    if (end - start > BLOCK_BYTES) {
+      const last = chunk.lastIndexOf(NEWLINE, start + BLOCK_BYTES - 1);
+      end = last >= start ? last + 1 : chunk.indexOf(NEWLINE, start + BLOCK_BYTES) + 1 || chunk.length;
+    }
+    if (end === chunk.length) this.chunk = undefined;
+    else this.fed = end;
+    this.splitter.push(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
   }
 
   /** Takes the next queued line: what it asks, or undefined if it asks nothing (blank, or logged as unanswerable). */

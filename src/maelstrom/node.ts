@@ -1,4 +1,4 @@
-import type { Readable, Writable } from 'node:stream';
+import { finished, type Readable, type Writable } from 'node:stream';
 import * as z from 'zod';
 import { stringifyJson } from '../json/stringify.js';
 import { HotSchema } from '../schema/hot-schema.js';
@@ -130,15 +130,9 @@ export class Node {
       ...(this.options.canParse ? { canParse: this.options.canParse } : {}),
       ...(this.options.rewriteLine ? { rewriteLine: this.options.rewriteLine } : {}),
     });
-    try {
-      for await (const chunk of this.options.input) {
-        intake.push(chunk as Buffer);
-        await this.serve(intake);
-      }
-    } catch (error) {
-      // Nothing more can be read, so the input has ended; what was read is still answered.
-      this.options.log(`cannot read input any further (${(error as Error).message}); treating it as its end`);
-    }
+    const error = await this.read(intake);
+    // Nothing more can be read, so the input has ended; what was read is still answered.
+    if (error) this.options.log(`cannot read input any further (${error.message}); treating it as its end`);
     intake.end();
     await this.serve(intake);
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
@@ -182,13 +176,49 @@ export class Node {
     return reply;
   }
 
-  /** Acts on the queued lines, pausing whenever the reader of the output is behind. */
-  private async serve(intake: Intake): Promise<void> {
+  /**
+   * Serves each chunk of input as it arrives, in the 'data' event that brings it: no
+   * promise or extra turn between a request and its reply. While the reader of the
+   * output is behind, the input is paused. Resolves at the input's end, with the error
+   * that ended it, if one did.
+   */
+  private read(intake: Intake): Promise<Error | undefined> {
+    const input = this.options.input;
+    return new Promise((resolve) => {
+      let behind: Promise<void> | undefined;
+      const take = (chunk: Buffer): void => {
+        intake.push(chunk);
+        if (behind || this.serveNow(intake)) return;
+        input.pause();
+        behind = this.serve(intake).then(() => {
+          behind = undefined;
+          input.resume();
+        });
+      };
+      input.on('data', take);
+      finished(input, { writable: false }, (error) => {
+        input.off('data', take);
+        const ended = error ?? undefined;
+        if (behind) void behind.then(() => resolve(ended));
+        else resolve(ended);
+      });
+    });
+  }
+
+  /** Acts on the queued lines and flushes; false if the reader of the output is behind. */
+  private serveNow(intake: Intake): boolean {
     while (intake.hasLines) {
       const received = intake.take();
       if (received) this.act(received);
-      if (this.output.isBackedUp) await this.output.drained();
+      if (this.output.isBackedUp) return false;
     }
+    this.output.flush();
+    return !this.output.needsDrain;
+  }
+
+  /** Acts on the queued lines, pausing whenever the reader of the output is behind. */
+  private async serve(intake: Intake): Promise<void> {
+    while (!this.serveNow(intake)) await this.output.drained();
     await this.output.drained();
   }
 

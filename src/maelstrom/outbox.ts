@@ -44,12 +44,13 @@ export class Outbox {
     stream: Writable,
     private readonly counts?: ReplyCounts,
   ) {
-    this.output = new BatchedWriter(stream, () => this.passGate());
+    this.output = new BatchedWriter(stream);
   }
 
   /** From now on, every batch of output leaves only once `gate` passes. */
   setGate(gate: ReplyGate): void {
     this.gate = gate;
+    this.output.setBeforeFlush(() => this.passGate());
   }
 
   /** Writes one message; `requestType` is the type of the request it answers, if it is a reply. */

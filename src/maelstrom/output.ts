@@ -1,4 +1,4 @@
-import { writevSync } from 'node:fs';
+import { writeSync, writevSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { MAX_OUTPUT_BACKLOG_BYTES } from './limits.js';
 
@@ -24,15 +24,17 @@ export class BatchedWriter {
   /** Bytes of Buffers waiting in parts. */
   private bufferBytes = 0;
   private scheduled = false;
+  private beforeFlush: (() => void) | undefined;
+
+  constructor(private readonly stream: Writable) {}
 
   /**
-   * `beforeFlush` runs before each flush of something, and may replace what is about to go
-   * out; with it, output leaves only when flushed (drained(), or a microtask), not by size.
+   * From now on `beforeFlush` runs before each flush of something, and may replace what is
+   * about to go out; output then leaves only when flushed (drained(), or a microtask), not by size.
    */
-  constructor(
-    private readonly stream: Writable,
-    private readonly beforeFlush?: () => void,
-  ) {}
+  setBeforeFlush(beforeFlush: () => void): void {
+    this.beforeFlush = beforeFlush;
+  }
 
   write(part: string | Buffer): void {
     if (typeof part === 'string') {
@@ -85,10 +87,15 @@ export class BatchedWriter {
     return this.textLength + this.bufferBytes + this.stream.writableLength > MAX_OUTPUT_BACKLOG_BYTES;
   }
 
+  /** Whether the stream holds more than it wants to, so that what writes to it should wait for it to drain. */
+  get needsDrain(): boolean {
+    return this.stream.writableNeedDrain && !this.stream.destroyed;
+  }
+
   /** Flushes, then waits while the reader is behind, so input is read no faster than output drains. */
   async drained(): Promise<void> {
     this.flush();
-    if (!this.stream.writableNeedDrain || this.stream.destroyed) return;
+    if (!this.needsDrain) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         this.stream.off('drain', done).off('close', done);
@@ -101,27 +108,43 @@ export class BatchedWriter {
 
 /**
  * A Writable over a regular file that writes what was corked together in one
- * vectored, synchronous write. Node's own stream for a file stdout writes each part
- * with its own syscall: three per reply that carries a cached state.
+ * vectored, synchronous write, and a lone string as it is. Node's own stream for a
+ * file stdout writes each part with its own syscall: three per reply that carries a
+ * cached state.
  */
 export class FileOutput extends Writable {
   constructor(private readonly fd: number) {
-    super();
+    // Strings come through as they are: a batch of text is written without a Buffer made for it.
+    super({ decodeStrings: false });
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+  override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this._writev([{ chunk }], done);
   }
 
-  override _writev(chunks: { chunk: Buffer }[], done: (error?: Error | null) => void): void {
+  override _writev(chunks: { chunk: string | Buffer }[], done: (error?: Error | null) => void): void {
     try {
-      let parts = chunks.map(({ chunk }) => chunk);
-      // A short write leaves the rest to write again.
-      while (parts.length > 0) parts = unwritten(parts, writevSync(this.fd, parts));
+      const only = chunks.length === 1 ? chunks[0]!.chunk : undefined;
+      if (typeof only === 'string') {
+        const written = writeSync(this.fd, only);
+        // A short write counts bytes, not characters: the rest goes out as bytes.
+        if (written < only.length || written < Buffer.byteLength(only)) this.writeAll([Buffer.from(only)], written);
+      } else {
+        this.writeAll(
+          chunks.map(({ chunk }) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)),
+          0,
+        );
+      }
       done();
     } catch (error) {
       done(error as Error);
     }
+  }
+
+  /** Writes `parts` past their first `written` bytes, in vectored writes; a short one leaves the rest to write again. */
+  private writeAll(parts: Buffer[], written: number): void {
+    let left = written === 0 ? parts : unwritten(parts, written);
+    while (left.length > 0) left = unwritten(left, writevSync(this.fd, left));
   }
 }
 

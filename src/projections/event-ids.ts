@@ -1,4 +1,4 @@
-import { hash, randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../builtins.js';
 import { endianness } from 'node:os';
 import { identityOf } from '../json/identity.js';
 
@@ -15,7 +15,7 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 let processKey: string | undefined;
 /** The key of every id set this process starts: 128 random bits, as 24 base64 characters. */
 function keyOfThisProcess(): string {
-  processKey ??= randomBytes(16).toString('base64');
+  processKey ??= nodeCrypto().randomBytes(16).toString('base64');
   return processKey;
 }
 
@@ -106,7 +106,7 @@ export class EventIds {
 
   /** Puts the digest of `id` in `scratch`. */
   private digest(id: unknown): void {
-    const bytes = hash('sha256', this.key + identityOf(id), 'buffer');
+    const bytes = nodeCrypto().hash('sha256', this.key + identityOf(id), 'buffer');
     for (let word = 0; word < WORDS; word++) scratch[word] = bytes.readUInt32LE(word * 4);
     scratchId = id;
     scratchKey = this.key;

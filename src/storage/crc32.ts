@@ -1,4 +1,4 @@
-import { crc32 as zlibCrc32 } from 'node:zlib';
+import { nodeZlib } from '../builtins.js';
 
 /**
  * Below this many bytes a table-driven CRC in JavaScript beats zlib's: a native call and the
@@ -23,7 +23,7 @@ for (let byte = 0; byte < 256; byte++) {
 
 /** The CRC-32 (as zlib computes it) of `bytes` from `from` to `to`. */
 export function crc32(bytes: Buffer, from: number, to: number): number {
-  if (to - from >= NATIVE_FROM_BYTES) return zlibCrc32(bytes.subarray(from, to));
+  if (to - from >= NATIVE_FROM_BYTES) return nodeZlib().crc32(bytes.subarray(from, to));
   const table = TABLE;
   let crc = -1;
   let at = from;

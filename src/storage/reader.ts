@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { nodeZlib } from '../builtins.js';
 import { describeError, StorageError } from './errors.js';
 import type { FileSystem } from './files.js';
 import { checksum, decodeText, END_FRAME_BYTES, END_MARK, FRAME_HEAD_BYTES, HEADER_BYTES } from './format.js';
@@ -60,7 +60,7 @@ export class FileWindow {
     for (let at = from; at < to; ) {
       const length = Math.min(this.bytes.length, to - at);
       const index = this.hold(at, length);
-      sum = crc32(this.bytes.subarray(index, index + length), sum);
+      sum = nodeZlib().crc32(this.bytes.subarray(index, index + length), sum);
       at += length;
     }
     return sum;

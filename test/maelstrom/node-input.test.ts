@@ -1,5 +1,5 @@
 /** Input: numbers kept as written, over-long lines, BOM and CR, and an input stream that fails. */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Node } from '../../src/maelstrom/node.js';
 import { withEcho } from '../support/echo.js';
@@ -58,5 +58,27 @@ describe('a failing input stream', () => {
     output.end();
     expect(await lines.all()).toEqual(['{"src":"n1","dest":"c1","body":{"type":"init_ok","in_reply_to":1}}']);
     expect(logs).toEqual(['cannot read input any further (EIO: i/o error, read); treating it as its end']);
+  });
+});
+
+describe('a request', () => {
+  it('is answered within the input event that brings it, with no turn of the event loop between', async () => {
+    const input = new Readable({ read() {} });
+    const written: string[] = [];
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        written.push(chunk.toString());
+        done();
+      },
+    });
+    const node = new Node({ input, output, log: () => {} });
+    withEcho(node);
+    const running = node.run();
+    // Once the input flows (it starts to on the next tick), a push emits 'data' at once.
+    await new Promise((resolve) => setImmediate(resolve));
+    input.push('{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":1}}\n');
+    expect(written).toEqual(['{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":1}}\n']);
+    input.push(null);
+    await running;
   });
 });

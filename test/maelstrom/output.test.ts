@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { FileOutput } from '../../src/maelstrom/output.js';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { BatchedWriter, FileOutput } from '../../src/maelstrom/output.js';
 import { linesOf } from '../support/lines.js';
 import { BIN } from '../support/spawned-node.js';
 
@@ -34,6 +35,22 @@ describe('FileOutput', () => {
     await done;
     closeSync(fd);
     expect(readFileSync(path, 'utf8')).toBe(`${expected.join('')}end`);
+  });
+
+  it('writes a string as it is, without a Buffer made for it, multi-byte characters included', async () => {
+    const path = join(dir, 'text.out');
+    const fd = openSync(path, 'w');
+    const stream = new FileOutput(fd);
+    const done = finished(stream);
+    const text = `{"s":"é€😀"}\n`.repeat(5000);
+    const from = vi.spyOn(Buffer, 'from');
+    stream.write(text);
+    stream.end();
+    await done;
+    expect(from).not.toHaveBeenCalled();
+    from.mockRestore();
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8')).toBe(text);
   });
 
   it('reports a failed write as an error event', async () => {
@@ -73,5 +90,41 @@ describe('the node with stdout on a file', () => {
       version: 40,
       state: Array.from({ length: 40 }, (_, i) => ({ id: i + 1 })),
     });
+  });
+});
+
+describe('BatchedWriter', () => {
+  const reply = `${'r'.repeat(999)}\n`;
+
+  /** A stream that takes each write at once, and counts what it took. */
+  class Counted extends Writable {
+    taken = 0;
+    override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+      this.taken += chunk.length;
+      done();
+    }
+  }
+
+  it('hands 64 KiB of text to the stream as soon as it is written, while no gate holds it', () => {
+    const stream = new Counted();
+    const writer = new BatchedWriter(stream);
+    for (let i = 0; i < 65; i++) writer.write(reply);
+    expect(stream.taken).toBe(0);
+    writer.write(reply);
+    expect(stream.taken).toBe(66 * reply.length);
+    writer.write(reply);
+    expect(stream.taken).toBe(66 * reply.length);
+  });
+
+  it('holds everything behind a gate until it is flushed', () => {
+    const stream = new Counted();
+    const writer = new BatchedWriter(stream);
+    let gates = 0;
+    writer.setBeforeFlush(() => gates++);
+    for (let i = 0; i < 200; i++) writer.write(reply);
+    expect(stream.taken).toBe(0);
+    writer.flush();
+    expect(stream.taken).toBe(200 * reply.length);
+    expect(gates).toBe(1);
   });
 });
