@@ -26,8 +26,8 @@ line on stdin and writes one reply per line on stdout; diagnostics go to stderr.
 
 Options:
   --max-line-bytes N   drop input lines longer than N bytes, N from 1 to
-                       ${MAX_LINE_BYTES} (default ${DEFAULT_LINE_BYTES}); a rebuild's
-                       events stream and are not bound by it, one event at most
+                       ${MAX_LINE_BYTES} (default ${DEFAULT_LINE_BYTES}); a long rebuild
+                       that arrives in pieces streams instead (see the README)
   --rpc-timeout-ms N   in a cluster, answer error 0 (timeout) when the owner of a
                        projection does not answer within N ms, N from 1 to
                        ${MAX_RPC_TIMEOUT_MS} (default ${DEFAULT_RPC_TIMEOUT_MS})

@@ -157,7 +157,7 @@ describe('the limits', () => {
     );
     expect(USAGE).toContain(`N from\n                       1 to ${MAX_DEDUP_WINDOW} (default: every id)`);
     expect(USAGE).toContain(
-      "a rebuild's\n                       events stream and are not bound by it, one event at most",
+      'a long rebuild\n                       that arrives in pieces streams instead (see the README)',
     );
     expect(USAGE).toMatch(/^ {2}-h, --help {11}print this help and exit$/m);
     expect(USAGE).toMatch(/^ {2}-v, --version {8}print the version and exit$/m);

@@ -115,11 +115,9 @@ export function replay(store: ProjectionStore, text: string): void {
     case 'create':
       store.put(projectionOf(record as unknown as Definition, store.dedupWindow));
       return;
-    case 'update': {
-      const { projection } = store.update(record.name as string, record.event as ProjectionEvent);
-      projection.changedAt = (record.at as number | undefined) ?? 0;
+    case 'update':
+      store.redo(record.name as string, record.event as ProjectionEvent, (record.at as number | undefined) ?? 0);
       return;
-    }
     case 'image': {
       const projection = projectionOf(record as unknown as Definition, store.dedupWindow);
       projection.restore(record.version as number, record.state, idsOf(record.ids, store.dedupWindow));

@@ -1,8 +1,6 @@
 import * as z from 'zod';
 import { defineMessage } from './message.js';
-import { MAX_NAME_LENGTH } from './schemas.js';
-
-const count = z.int().min(0, { error: 'must be a non-negative integer' });
+import { MAX_NAME_LENGTH, pageCount } from './schemas.js';
 
 interface Page {
   readonly prefix?: string | undefined;
@@ -21,8 +19,8 @@ export const list = defineMessage({
       .string()
       .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` })
       .optional(),
-    offset: count.optional(),
-    limit: count.optional(),
+    offset: pageCount.optional(),
+    limit: pageCount.optional(),
   }),
   run({ store }, { body }) {
     if (!paged(body)) return { type: 'list_ok', projections: store.list() };

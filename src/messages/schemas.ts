@@ -27,6 +27,16 @@ export const MAX_FIELDS = 64;
 /** A list of fields, refused whole past MAX_FIELDS. */
 export const fieldList = listOf(fieldName, MAX_FIELDS);
 
+/** An offset or limit of query and list: an integer ≥ 0 of any size, as one past every item is as good as 2^53. */
+export const pageCount = z
+  .custom<number | ExactNumber>(
+    (value) =>
+      (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
+      (value instanceof ExactNumber && value.isInteger && !value.text.startsWith('-')),
+    { error: 'must be a non-negative integer' },
+  )
+  .transform((value) => (typeof value === 'number' ? value : Number(value.text)));
+
 /** Integers beyond 2^53 arrive as ExactNumber and are ids like any other. */
 function isEventId(value: unknown): value is EventId {
   if (typeof value === 'string') return true;

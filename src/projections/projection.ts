@@ -87,6 +87,17 @@ export class Projection {
   }
 
   /**
+   * Applies an event that storage records as applied: even if its event_id is held, as
+   * it may be when the node that wrote the record had a smaller dedup window.
+   */
+  redo(event: ProjectionEvent): void {
+    const id = event.event_id;
+    this.currentState = this.apply(this.currentState, event);
+    if (id !== undefined && !this.appliedIds?.has(id)) (this.appliedIds ??= new EventIds(this.dedupWindow)).add(id);
+    this.currentVersion++;
+  }
+
+  /**
    * Replays `events` on a fresh copy of the initial state, skipping repeated event ids,
    * and returns how many were applied. All or nothing: if one event is refused, or
    * `accept` refuses the resulting state by throwing, the projection keeps its old

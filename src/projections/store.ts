@@ -83,6 +83,15 @@ export class ProjectionStore {
     });
   }
 
+  /** Applies an event that storage records as applied (see Projection.redo); for recovery from storage. */
+  redo(name: string, event: ProjectionEvent, at: number): Projection {
+    return this.write(name, (projection) => {
+      projection.redo(event);
+      projection.changedAt = at;
+      return projection;
+    });
+  }
+
   /**
    * Replays `events` from the initial state. An unknown projection is created from []
    * first. `accept` may refuse the resulting state by throwing, and `onBatch` hears how

@@ -65,6 +65,26 @@ describe('--dedup-window N', () => {
     ]);
   });
 
+  it('keeps an id applied again across a restart with a larger window or none: versions are never reused', async () => {
+    const dir = dataDir();
+    // e1 has left the window of 2 when it comes again, so it is applied again, as version 4.
+    const written = await runNode(input(update(1, 'e1'), update(2, 'e2'), update(3, 'e3'), update(4, 'e1')), [
+      '--dedup-window',
+      '2',
+      '--data-dir',
+      dir,
+    ]);
+    expect(outcomes(written.stdout).at(-1)).toEqual(['applied', 4]);
+    for (const args of [['--dedup-window', '3'], []]) {
+      const { stdout } = await runNode(input(message('{"type":"read","msg_id":5,"projection":"p"}')), [
+        ...args,
+        '--data-dir',
+        dir,
+      ]);
+      expect(bodies(stdout)[0]).toMatchObject({ version: 4, state: [{ e1: 1 }, { e2: 2 }, { e3: 3 }, { e1: 4 }] });
+    }
+  });
+
   it("is in the README's Command line table with its maximum", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(
