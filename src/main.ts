@@ -104,7 +104,7 @@ export async function main(args: readonly string[]): Promise<number> {
   const closeJournal = (): void => {
     if (!journal?.stats) return;
     const { syncs } = journal.stats;
-    log(`projection-node: data directory ${dataDir}: ${syncs} ${syncs === 1 ? 'sync' : 'syncs'}`);
+    log(`projection-node: data directory ${journal.dir}: ${syncs} ${syncs === 1 ? 'sync' : 'syncs'}`);
     journal.close();
   };
   let stopping = false;

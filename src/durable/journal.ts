@@ -62,6 +62,11 @@ export class Journal {
     return this.store?.stats;
   }
 
+  /** The directory in use: the data directory, or its node's folder once init named the node. */
+  get dir(): string | undefined {
+    return this.store?.dir;
+  }
+
   /** Makes every recorded change durable; what the replies of the batch become if that fails. */
   commit(): ReplyGateFailure | undefined {
     const store = this.store;

@@ -25,6 +25,7 @@ describe('--data-dir', () => {
       '--data-dir',
       dir,
     ]);
+    expect(after.stderr).toMatch(new RegExp(`^projection-node: data directory ${join(dir, 'n1')}: \\d+ syncs?\n$`));
     expect(bodies(before.stdout)[0]).toMatchObject({ version: 1, state: [{ id: 1, n: 1 }] });
     expect(bodies(after.stdout)[1]).toMatchObject({ version: 1, state: [{ id: 2, n: 2 }] });
   });
