@@ -116,7 +116,7 @@ export function replay(store: ProjectionStore, text: string): void {
       store.put(projectionOf(record as unknown as Definition, store.dedupWindow));
       return;
     case 'update': {
-      const { projection } = store.update(record.name as string, record.event as ProjectionEvent);
+      const projection = store.redo(record.name as string, record.event as ProjectionEvent);
       projection.changedAt = (record.at as number | undefined) ?? 0;
       return;
     }

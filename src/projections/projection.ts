@@ -87,6 +87,18 @@ export class Projection {
   }
 
   /**
+   * Applies an event that was applied when it was logged: for recovery from storage
+   * only. It is never taken for a duplicate, since a restart with a wider window may
+   * still hold an id the writer had forgotten and applied again; such an id keeps its place.
+   */
+  redo(event: ProjectionEvent): void {
+    this.currentState = this.apply(this.currentState, event);
+    const id = event.event_id;
+    if (id !== undefined && !this.appliedIds?.has(id)) (this.appliedIds ??= new EventIds(this.dedupWindow)).add(id);
+    this.currentVersion++;
+  }
+
+  /**
    * Replays `events` on a fresh copy of the initial state, skipping repeated event ids,
    * and returns how many were applied. All or nothing: if one event is refused, or
    * `accept` refuses the resulting state by throwing, the projection keeps its old

@@ -83,6 +83,15 @@ export class ProjectionStore {
     });
   }
 
+  /** Applies a logged event again, never as a duplicate (see Projection.redo): for recovery from storage. */
+  redo(name: string, event: ProjectionEvent): Projection {
+    return this.write(name, (projection) => {
+      projection.redo(event);
+      this.changed(projection, 1);
+      return projection;
+    });
+  }
+
   /**
    * Replays `events` from the initial state. An unknown projection is created from []
    * first. `accept` may refuse the resulting state by throwing, and `onBatch` hears how
