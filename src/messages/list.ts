@@ -1,8 +1,6 @@
 import * as z from 'zod';
 import { defineMessage } from './message.js';
-import { MAX_NAME_LENGTH } from './schemas.js';
-
-const count = z.int().min(0, { error: 'must be a non-negative integer' });
+import { count, MAX_NAME_LENGTH } from './schemas.js';
 
 interface Page {
   readonly prefix?: string | undefined;

@@ -1,11 +1,10 @@
 import * as z from 'zod';
-import { ExactNumber } from '../json/exact-number.js';
 import { stringifyJson } from '../json/stringify.js';
 import { isJsonObject, jsonTypeOf, JsonFragment, type JsonObject } from '../json/value.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import { runQuery } from '../projections/query.js';
 import { defineMessage } from './message.js';
-import { fieldList, fieldName, MAX_FIELDS, MAX_NAME_LENGTH, projectionName } from './schemas.js';
+import { count, fieldList, fieldName, MAX_FIELDS, MAX_NAME_LENGTH, projectionName } from './schemas.js';
 
 /** `{field: value, …}`, checked member by member up to the first bad name; pairs in the order sent. */
 const where = z
@@ -35,16 +34,6 @@ const where = z
     }
   })
   .transform((fields) => Object.keys(fields).map((name) => [name, fields[name]] as const));
-
-/** An integer ≥ 0 of any size: one past every item is as good as 2^53. */
-const count = z
-  .custom<number | ExactNumber>(
-    (value) =>
-      (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
-      (value instanceof ExactNumber && value.isInteger && !value.text.startsWith('-')),
-    { error: 'must be a non-negative integer' },
-  )
-  .transform((value) => (typeof value === 'number' ? value : Number(value.text)));
 
 export const query = defineMessage({
   type: 'query',

@@ -45,6 +45,16 @@ export const event = z.object({
 /** The event check on a hot path of its own: a rebuild with on_error "skip", or one whose events stream. */
 export const hotEvent = new HotSchema(event);
 
+/** An offset or limit: an integer ≥ 0 of any size, since one past every item is as good as 2^53. */
+export const count = z
+  .custom<number | ExactNumber>(
+    (value) =>
+      (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
+      (value instanceof ExactNumber && value.isInteger && !value.text.startsWith('-')),
+    { error: 'must be a non-negative integer' },
+  )
+  .transform((value) => (typeof value === 'number' ? value : Number(value.text)));
+
 const expectedVersion = z.int().min(0, { error: 'must be a non-negative integer' });
 
 /** The fields every write (update, rebuild) carries: its projection, and an optional version check. */

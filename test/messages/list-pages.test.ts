@@ -48,6 +48,12 @@ describe('list pages', () => {
     expect(replies.map(({ total }) => total)).toEqual([5, 0, 5, 1]);
   });
 
+  it('takes an offset or limit of any size, as query does', async () => {
+    const replies = await listed({ offset: 2 ** 53 }, { limit: 2 ** 53 }, { offset: 1e21, limit: 1 });
+    expect(replies.map(names)).toEqual([[], NAMES, []]);
+    expect(replies.map(({ total }) => total)).toEqual([5, 5, 5]);
+  });
+
   it('is error 12 naming the option for a bad prefix, offset or limit', async () => {
     const replies = await listed(
       { offset: -1 },
@@ -59,9 +65,9 @@ describe('list pages', () => {
     );
     expect(replies.map(({ code, text }) => `${code}: ${text}`)).toEqual([
       '12: list: offset must be a non-negative integer',
-      '12: list: limit must be an integer, got number',
-      '12: list: limit must be a number, got string',
-      '12: list: offset must be a number, got null',
+      '12: list: limit must be a non-negative integer',
+      '12: list: limit must be a non-negative integer',
+      '12: list: offset must be a non-negative integer',
       '12: list: prefix must be a string, got number',
       '12: list: prefix must be at most 1024 characters',
     ]);
