@@ -43,9 +43,12 @@ export function serveProjections(node: Node, settings: ServeSettings): Journal |
     ...(journal ? { journal } : {}),
     ...(settings.log ? { log: settings.log, progressClock: settings.progressClock ?? (() => performance.now()) } : {}),
   };
-  const serveHere = (message: MessageType, request: Request) => {
-    // A node that is asked before any init keeps its data in the data directory itself.
+  // A node that is asked before any init keeps its data in the data directory itself.
+  const openData = () => {
     if (node.id === undefined) journal?.openUnnamed();
+  };
+  const serveHere = (message: MessageType, request: Request) => {
+    openData();
     const { body, size, streamed } = request;
     const nodeId = node.id ?? request.dest;
     return runMessage(message, context, streamed ? { body, size, nodeId, streamed } : { body, size, nodeId });
@@ -63,7 +66,12 @@ export function serveProjections(node: Node, settings: ServeSettings): Journal |
             stream: {
               field: stream.field,
               // A request for a projection another node owns is forwarded whole, within the line cap.
-              open: (head) => (cluster?.ownsOther(head.body) ? undefined : stream.open(context, head)),
+              open: (head) => {
+                if (cluster?.ownsOther(head.body)) return undefined;
+                // The stream starts from the projection as loaded, before its request is served.
+                openData();
+                return stream.open(context, head);
+              },
             },
           }
         : {},

@@ -41,6 +41,13 @@ export class Cluster {
     if (message.projectionOf) {
       const owner = ownerOf(message.projectionOf(request.body), this.node.nodeIds);
       if (owner === undefined || owner === this.node.id) return this.serveHere(message, request);
+      // Its stream was opened for a projection of this node, whose array it took: that cannot be sent on.
+      if (request.streamed !== undefined) {
+        throw new RpcError(
+          ErrorCode.malformedRequest,
+          `${message.type}: projection is given twice, with different values`,
+        );
+      }
       return this.forward(owner, request.src, request.rawBody);
     }
     if (message.gather?.everywhere(request.body)) return this.askEveryNode(message, message.gather, request);

@@ -63,6 +63,12 @@ describe('list pages', () => {
     ]);
   });
 
+  it('takes 2^53 and 1e21 as an offset or a limit', async () => {
+    const replies = await listed({ offset: 2 ** 53 }, { limit: 2 ** 53 }, { offset: 1e21, limit: 1 });
+    expect(replies.map(names)).toEqual([[], NAMES, []]);
+    expect(replies.map(({ total }) => total)).toEqual([5, 5, 5]);
+  });
+
   it('is error 12 naming the option for a bad prefix, offset or limit', async () => {
     const replies = await listed(
       { offset: -1 },

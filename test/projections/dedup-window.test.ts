@@ -116,3 +116,27 @@ describe('event ids in image records', () => {
     expect(['c', 1, 'a'].map((id) => loaded.update('p', event('E', 1, id)).duplicate)).toEqual([true, true, false]);
   });
 });
+
+describe('update records replayed under another window', () => {
+  it('apply every logged event, even one whose id a wider window still holds', () => {
+    // Window 1: e1 was forgotten when e2 came, so its redelivery was applied again, as version 3.
+    const writer = new ProjectionStore({ dedupWindow: 1 });
+    const records: string[] = [];
+    for (const [n, id] of [
+      [1, 'e1'],
+      [2, 'e2'],
+      [3, 'e1'],
+    ] as const) {
+      const { projection, duplicate } = writer.update('p', event('E', n, id));
+      expect(duplicate).toBe(false);
+      records.push(encodeChange({ op: 'update', name: 'p', at: projection.changedAt, event: event('E', n, id) }));
+    }
+    for (const dedupWindow of [1, 2, undefined]) {
+      const loaded = new ProjectionStore({ dedupWindow });
+      for (const record of records) replay(loaded, record);
+      expect(loaded.read('p').version).toBe(3);
+      expect(loaded.read('p').state.value()).toEqual([1, 2, 3]);
+      expect(loaded.update('p', event('E', 9, 'e1')).duplicate).toBe(true);
+    }
+  });
+});
