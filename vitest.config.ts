@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,5 +6,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // End-to-end tests spawn real processes; give a slow CI machine room without timing anything.
     testTimeout: 30_000,
+    // Most test files wait on child processes, so one worker more than the cores keeps them busy.
+    maxWorkers: availableParallelism() + 1,
   },
 });
