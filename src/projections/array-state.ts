@@ -21,6 +21,12 @@ const COMPACT_MIN_HOLES = 64;
 
 const NO_FIELDS: readonly string[] = [];
 
+/** Fields declared for indexing, and their indexes, one per field, made with the first element that has one. */
+interface DeclaredFields {
+  readonly names: readonly string[];
+  indexes: FieldIndex[] | undefined;
+}
+
 /**
  * An array state. Elements that are objects carrying the key are indexed by their
  * key's value, so upsert and remove are O(1); so are the declared fields, for queries.
@@ -34,17 +40,16 @@ export class ArrayState implements ProjectionState {
   private holes = 0;
   /** Made with the first keyed element: many arrays hold none. */
   private index: KeyIndex | undefined;
-  /** The declared fields other than the key, which has its own index. */
-  private readonly fields: readonly string[];
-  /** One per field of `fields`, made with the first element that has one of them. */
-  private fieldIndexes: FieldIndex[] | undefined;
+  /** The declared fields other than the key (which has its own index); none for most states, so one field. */
+  private readonly declared: DeclaredFields | undefined;
 
   constructor(
     elements: readonly unknown[],
     private readonly key: string,
     indexed: readonly string[] = NO_FIELDS,
   ) {
-    this.fields = indexed.length === 0 ? NO_FIELDS : [...new Set(indexed)].filter((field) => field !== key);
+    const names = indexed.length === 0 ? NO_FIELDS : [...new Set(indexed)].filter((field) => field !== key);
+    this.declared = names.length === 0 ? undefined : { names, indexes: undefined };
     for (const element of elements) this.push(element);
   }
 
@@ -108,9 +113,9 @@ export class ArrayState implements ProjectionState {
    */
   slotsWith(field: string, value: unknown): number[] | undefined {
     if (field === this.key) return this.index?.slotsOf(value) ?? [];
-    const at = this.fields.indexOf(field);
+    const at = this.declared?.names.indexOf(field) ?? -1;
     if (at < 0) return undefined;
-    return this.fieldIndexes?.[at]?.slotsOf(value) ?? [];
+    return this.declared?.indexes?.[at]?.slotsOf(value) ?? [];
   }
 
   private push(element: unknown): this {
@@ -129,20 +134,22 @@ export class ArrayState implements ProjectionState {
 
   /** Indexes `element`'s declared fields, or only those `only` has. */
   private indexFields(element: JsonObject, slot: number, only: JsonObject | undefined): void {
-    const fields = this.fields;
+    const declared = this.declared;
+    if (!declared) return;
+    const fields = declared.names;
     for (let at = 0; at < fields.length; at++) {
       const field = fields[at] as string;
       if (!Object.hasOwn(element, field) || (only && !Object.hasOwn(only, field))) continue;
-      this.fieldIndexes ??= fields.map(() => new FieldIndex());
-      this.fieldIndexes[at]?.add(element[field], slot);
+      declared.indexes ??= fields.map(() => new FieldIndex());
+      declared.indexes[at]?.add(element[field], slot);
     }
   }
 
   /** Forgets `element`'s declared fields, or only those `only` has (a merge is about to change them). */
   private unindexFields(element: JsonObject, slot: number, only: JsonObject | undefined): void {
-    const indexes = this.fieldIndexes;
+    const indexes = this.declared?.indexes;
     if (!indexes) return;
-    const fields = this.fields;
+    const fields = (this.declared as DeclaredFields).names;
     for (let at = 0; at < fields.length; at++) {
       const field = fields[at] as string;
       if (!Object.hasOwn(element, field) || (only && !Object.hasOwn(only, field))) continue;
@@ -162,7 +169,7 @@ export class ArrayState implements ProjectionState {
     this.slots = [];
     this.holes = 0;
     this.index = undefined;
-    this.fieldIndexes = undefined;
+    if (this.declared) this.declared.indexes = undefined;
     for (let slot = 0; slot < slots.length; slot++) {
       const element = slots[slot];
       if (element === undefined) continue;

@@ -23,6 +23,8 @@ export interface ProjectionDefinition {
   readonly eventOps: ReadonlyMap<string, Op>;
   /** The fields of an array state's elements kept indexed for queries, besides the key. */
   readonly indexes?: readonly string[] | undefined;
+  /** How many of the newest event ids to remember (the node's --dedup-window); all of them if undefined. */
+  readonly dedupWindow?: number | undefined;
 }
 
 /** A rebuild tells `onBatch` how far it got after every this many events. */
@@ -35,6 +37,18 @@ export const NO_EVENT_OPS: ReadonlyMap<string, Op> = new Map();
 export const NO_INDEXES: readonly string[] = [];
 
 export const DEFAULT_DEFINITION: ProjectionDefinition = { key: 'id', eventOps: NO_EVENT_OPS, indexes: NO_INDEXES };
+
+/** DEFAULT_DEFINITION with each dedup window in use (a node has one), shared as it is. */
+const defaultsByWindow = new Map<number, ProjectionDefinition>();
+
+/** `definition` with `dedupWindow`: the window lives in the definition, so a projection pays no field for it. */
+function withWindow(definition: ProjectionDefinition, dedupWindow: number | undefined): ProjectionDefinition {
+  if (definition.dedupWindow === dedupWindow) return definition;
+  if (definition !== DEFAULT_DEFINITION || dedupWindow === undefined) return { ...definition, dedupWindow };
+  let shared = defaultsByWindow.get(dedupWindow);
+  if (!shared) defaultsByWindow.set(dedupWindow, (shared = { ...DEFAULT_DEFINITION, dedupWindow }));
+  return shared;
+}
 
 /** A named read model: a state, a version counting the events applied, and the ids it has seen. */
 export class Projection {
@@ -52,15 +66,23 @@ export class Projection {
    */
   changedAt = 0;
 
+  readonly definition: ProjectionDefinition;
+
+  /** `dedupWindow`: how many of the newest event ids to remember; all of them if undefined. */
   constructor(
     readonly name: string,
     initialState: unknown,
-    readonly definition: ProjectionDefinition,
-    /** How many of the newest event ids to remember; all of them if undefined. */
-    readonly dedupWindow?: number,
+    definition: ProjectionDefinition,
+    dedupWindow?: number,
   ) {
+    this.definition = withWindow(definition, dedupWindow);
     this.initialState = cloneJson(initialState);
     this.currentState = stateFor(cloneJson(initialState), definition);
+  }
+
+  /** How many of the newest event ids it remembers; all of them if undefined. */
+  get dedupWindow(): number | undefined {
+    return this.definition.dedupWindow;
   }
 
   get version(): number {
