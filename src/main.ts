@@ -1,4 +1,4 @@
-import { createReadStream, fstatSync } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
 import packageJson from '../package.json' with { type: 'json' };
@@ -7,6 +7,7 @@ import { serveProjections } from './serve.js';
 import { Node } from './maelstrom/node.js';
 import { MemoryGuard } from './messages/memory.js';
 import { Diagnostics } from './maelstrom/diagnostics.js';
+import { FileInput } from './maelstrom/file-input.js';
 import { FileOutput } from './maelstrom/output.js';
 import { makeDirectory } from './storage/files.js';
 import { BareBodies } from './terminal/bare-bodies.js';
@@ -16,13 +17,9 @@ import { PrettyOutput } from './terminal/pretty.js';
 /** stderr, paced: a reader that does not keep up costs a count of dropped lines, not memory. */
 const log = new Diagnostics(process.stderr).log;
 
-/**
- * stdin; a file is read in 1 MiB chunks rather than 64 KiB, so a 100 MB rebuild line
- * takes 100 reads, not 1600. Only a file: a read of a pipe can block forever in
- * the thread pool and keep the process from exiting.
- */
+/** stdin; a file is read synchronously (see FileInput). Only a file: a read of a pipe can block forever. */
 function standardInput(): Readable {
-  return fstatSync(0).isFile() ? createReadStream('', { fd: 0, highWaterMark: 1024 * 1024 }) : process.stdin;
+  return fstatSync(0).isFile() ? new FileInput(0) : process.stdin;
 }
 
 /** stdout; a file gets one vectored write per batch of replies instead of one write per part. */
