@@ -1,7 +1,8 @@
+import './schema/zod-config.js';
 import { fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { isatty } from 'node:tty';
 import packageJson from '../package.json' with { type: 'json' };
+import { isTerminal } from './builtins.js';
 import { parseCommandLine, USAGE } from './cli.js';
 import { serveProjections } from './serve.js';
 import { Node } from './maelstrom/node.js';
@@ -57,7 +58,7 @@ export async function main(args: readonly string[]): Promise<number> {
 
   const memory = new MemoryGuard(command.settings.maxMemoryMb * 1024 * 1024);
   // A person typing at the node: bare bodies are wrapped, replies indented (and colored on a terminal).
-  const terminal = terminalMode(command.settings, isatty(0), isatty(1), process.env);
+  const terminal = terminalMode(command.settings, isTerminal(0), isTerminal(1), process.env);
   const output = terminal.pretty ? new PrettyOutput(stdout, terminal.colors) : stdout;
   const bareBodies = terminal.typing ? new BareBodies((): string | undefined => node.id) : undefined;
   const node = new Node({

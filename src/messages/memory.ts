@@ -1,5 +1,5 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { nodeVm } from '../builtins.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 
 /** What V8's heap limit holds besides the old space: the young generation, three 16 MiB semi-spaces by default. */
@@ -45,7 +45,7 @@ let forcedGc: (() => void) | undefined;
 function collectGarbage(): void {
   if (!forcedGc) {
     setFlagsFromString('--expose-gc');
-    forcedGc = runInNewContext('gc') as () => void;
+    forcedGc = nodeVm().runInNewContext('gc') as () => void;
   }
   forcedGc();
 }

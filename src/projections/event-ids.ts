@@ -1,5 +1,4 @@
 import { nodeCrypto } from '../builtins.js';
-import { endianness } from 'node:os';
 import { identityOf } from '../json/identity.js';
 
 /** 32-bit words per digest: 128 bits. */
@@ -10,7 +9,7 @@ const INDEX_GROWTH = 1.5;
 /** Digests grow by a quarter at a time: at most a quarter of their room is ever unused. */
 const ENTRY_GROWTH = 1.25;
 const FIRST_CAPACITY = 4;
-const LITTLE_ENDIAN = endianness() === 'LE';
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 let processKey: string | undefined;
 /** The key of every id set this process starts: 128 random bits, as 24 base64 characters. */

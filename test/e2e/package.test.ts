@@ -127,11 +127,20 @@ describe('the npm package', () => {
       'LICENSE',
       'README.md',
       'THIRD-PARTY-NOTICES',
+      'bin/bundle.cjs',
       'bin/package.json',
       'bin/projection-node',
       'dist/projection-node.cjs',
+      'dist/projection-node.cjs.cache',
       'package.json',
     ]);
+  });
+
+  it('installs a code cache that V8 takes: packing and unpacking keep it matched to the bundle', async () => {
+    const installed = join(project, 'node_modules', 'projection-node');
+    const script = `const { loadBundle } = require('./bin/bundle.cjs');
+      require('node:fs').writeSync(1, String(loadBundle('dist/projection-node.cjs', 'dist/projection-node.cjs.cache').cached));`;
+    expect(await succeed(process.execPath, ['-e', script], installed)).toBe('true');
   });
 
   it('has no dependencies, so an offline install from an empty cache adds nothing else', () => {

@@ -1,14 +1,110 @@
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/spawned-node.js';
 
+const copies = mkdtempSync(join(tmpdir(), 'projection-node-startup-'));
+afterAll(() => rmSync(copies, { recursive: true, force: true }));
+
+/**
+ * Runs `script` in a fresh node from a file, as the bin is, with stdin, stdout and stderr
+ * files (`node -e` loads node:crypto, and a pipe node:net); what it writes to stdout, as JSON.
+ */
+function runScript(script: string): unknown {
+  const path = join(copies, 'script.cjs');
+  writeFileSync(path, script);
+  const [input, output, errors] = ['in', 'out', 'err'].map((name) => join(copies, `script.${name}`)) as [
+    string,
+    string,
+    string,
+  ];
+  writeFileSync(input, '');
+  const result = spawnSync('sh', [
+    '-c',
+    `exec "$0" "$1" <"$2" >"$3" 2>"$4"`,
+    process.execPath,
+    path,
+    input,
+    output,
+    errors,
+  ]);
+  expect(readFileSync(errors, 'utf8')).toBe('');
+  expect(result.status).toBe(0);
+  return JSON.parse(readFileSync(output, 'utf8'));
+}
+
+/** Loads the bundle in `root` as the bin does: whether V8 took its code cache, and what a request gets. */
+function load(root: string, write = false): boolean {
+  const bundle = join(root, 'dist', 'projection-node.cjs');
+  return runScript(`const { loadBundle } = require(${JSON.stringify(join(root, 'bin', 'bundle.cjs'))});
+    const bundle = ${JSON.stringify(bundle)};
+    const { cached, cache } = loadBundle(bundle, bundle + '.cache');
+    if (${write}) require('node:fs').writeFileSync(bundle + '.cache', cache());
+    require('node:fs').writeSync(1, JSON.stringify(cached));`) as boolean;
+}
+
+/** A copy of bin/ and dist/: the cache still fits, as after npm packs and installs them. */
+function copyOfBuild(name: string): string {
+  const root = join(copies, name);
+  for (const folder of ['bin', 'dist']) cpSync(join(ROOT, folder), join(root, folder), { recursive: true });
+  expect(load(root)).toBe(true);
+  return root;
+}
+
+/** What the node in `root` answers to a read of a projection that does not exist, and its exit status. */
+function readMissing(root: string): { stdout: string; status: number | null } {
+  return spawnSync(process.execPath, [join(root, 'bin', 'projection-node')], {
+    input: '{"src":"c1","dest":"n1","body":{"type":"read","msg_id":1,"projection":"p"}}\n',
+    encoding: 'utf8',
+  });
+}
+
+const NOT_FOUND =
+  '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1,"code":20,"text":"read: projection \\"p\\" does not exist"}}\n';
+
 describe('start-up', () => {
-  it('loads neither node:crypto nor node:zlib: only long keys, clusters and --data-dir need them', () => {
-    // Run from a file, as the bin is: `node -e` loads node:crypto by itself.
-    const script = `require(${JSON.stringify(`${ROOT}dist/projection-node.cjs`)});
-      process.stdout.write(JSON.stringify(process.moduleLoadList.filter((name) => /crypto|zlib/.test(name))));`;
-    const result = spawnSync(process.execPath, ['-'], { input: script, encoding: 'utf8' });
-    expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual([]);
+  it('loads none of node:crypto, node:zlib, node:tty, node:net, node:os and node:vm for a file: they wait for first use', () => {
+    const loaded = runScript(`require(${JSON.stringify(`${ROOT}dist/projection-node.cjs`)});
+      require('node:fs').writeSync(1, JSON.stringify(process.moduleLoadList.filter((name) => /^NativeModule (crypto|zlib|tty|net|os|vm)$/.test(name))));`);
+    expect(loaded).toEqual([]);
+  });
+
+  it('the build writes an ASCII bundle and a code cache that V8 takes', () => {
+    const bundle = readFileSync(join(ROOT, 'dist', 'projection-node.cjs'));
+    expect(bundle.every((byte) => byte < 0x80)).toBe(true);
+    expect(load(ROOT)).toBe(true);
+  });
+
+  it('a bundle changed since the cache was made is compiled from its source, the cache left unused', () => {
+    const root = copyOfBuild('edited');
+    const bundle = join(root, 'dist', 'projection-node.cjs');
+    // An edit of the same length, which V8 alone would not see: the reply's text changes with it.
+    const source = readFileSync(bundle, 'latin1');
+    const edited = source.replace('does not exist`', 'is not there!!`');
+    expect(edited).not.toBe(source);
+    writeFileSync(bundle, edited, 'latin1');
+    expect(load(root)).toBe(false);
+    expect(readMissing(root)).toMatchObject({
+      stdout: NOT_FOUND.replace('does not exist', 'is not there!!'),
+      status: 0,
+    });
+    // A cache made for the edited bundle is taken again.
+    load(root, true);
+    expect(load(root)).toBe(true);
+    appendFileSync(bundle, '\n');
+    expect(load(root)).toBe(false);
+  });
+
+  it('a cache that is cut short or missing leaves the node working', () => {
+    const root = copyOfBuild('cut-short');
+    const cache = join(root, 'dist', 'projection-node.cjs.cache');
+    // The header is kept, so the loader hands V8 the rest to check.
+    writeFileSync(cache, readFileSync(cache).subarray(0, 4096));
+    expect(load(root)).toBe(false);
+    expect(readMissing(root)).toMatchObject({ stdout: NOT_FOUND, status: 0 });
+    rmSync(cache);
+    expect(readMissing(root)).toMatchObject({ stdout: NOT_FOUND, status: 0 });
   });
 });
