@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     // Most test files wait on child processes, so one worker more than the cores keeps them busy.
     maxWorkers: availableParallelism() + 1,
+    // Schemas are checked in the mode the node runs them in (main.ts imports this first).
+    setupFiles: ['src/schema/zod-config.ts'],
   },
 });

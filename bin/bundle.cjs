@@ -1,22 +1,35 @@
 // Loads dist/projection-node.cjs with V8's code cache, dist/projection-node.cjs.cache,
 // which the build writes after a warm-up run: compiling the bundle's source at each
-// start cost about 17 ms, a tenth of a start. V8 checks only that a cache was made by
-// the same V8 from a source of the same length, so the cache file also holds a copy
-// of the bundle it was made from, and is used only while that copy matches the bundle
-// byte for byte: a bundle rebuilt or edited since is compiled from its source, as it
-// would be without a cache. A copy survives npm's packing, which resets every file's
-// modification time. A cache cut short fails V8's own checks; past that, the cache is
-// trusted as the bundle itself is.
+// start cost about 17 ms, a tenth of a start. V8 itself checks only its own version,
+// its flags and the length of the source. So the cache file also names the Node
+// release and architecture that made it (Node releases share a V8 version but patch
+// it) and holds a copy of the bundle it was made from, and it is used only while both
+// match: a bundle rebuilt or edited since, or another Node, compiles the bundle from
+// its source, as it would without a cache. A copy, unlike a modification time,
+// survives npm's packing. A cache cut short fails V8's own checks; V8 does not
+// checksum what it reads, so the cache is otherwise trusted as the bundle itself is.
 'use strict';
 const { isAscii } = require('node:buffer');
 const { readFileSync } = require('node:fs');
 const { dirname } = require('node:path');
 const { Script } = require('node:vm');
 
-/** Bytes before the copy of the bundle: its length, as a 32-bit little-endian integer. */
-const HEADER_BYTES = 4;
+/** Who may use a cache: the Node release and architecture that made it. */
+const MAKER = `${process.version} ${process.arch}`;
 
-/** The V8 code cache in `cachePath`, if it was made from `bundle`. */
+/**
+ * The cache file: the lengths of the maker and of the bundle's copy (32-bit,
+ * little-endian), the maker, the copy, then V8's data.
+ */
+function cacheFile(bundle, data) {
+  const maker = Buffer.from(MAKER);
+  const lengths = Buffer.alloc(8);
+  lengths.writeUInt32LE(maker.length, 0);
+  lengths.writeUInt32LE(bundle.length, 4);
+  return Buffer.concat([lengths, maker, bundle, data]);
+}
+
+/** V8's data in the cache file at `cachePath`, if it was made by this Node from `bundle`. */
 function cacheFor(bundle, cachePath) {
   let file;
   try {
@@ -24,31 +37,31 @@ function cacheFor(bundle, cachePath) {
   } catch {
     return undefined;
   }
-  if (file.length < HEADER_BYTES) return undefined;
-  const end = HEADER_BYTES + file.readUInt32LE(0);
-  return file.subarray(HEADER_BYTES, end).equals(bundle) ? file.subarray(end) : undefined;
+  if (file.length < 8) return undefined;
+  const makerEnd = 8 + file.readUInt32LE(0);
+  const copyEnd = makerEnd + file.readUInt32LE(4);
+  if (copyEnd > file.length || file.latin1Slice(8, makerEnd) !== MAKER) return undefined;
+  return file.subarray(makerEnd, copyEnd).equals(bundle) ? file.subarray(copyEnd) : undefined;
 }
 
 /**
  * Runs the CommonJS bundle at `path` as `require` would, using the code cache in
  * `cachePath` if it fits. Returns its exports, whether V8 took the cache, and what makes
- * a cache of it as it now is.
+ * a cache file of it as it now is.
  */
 function loadBundle(path, cachePath) {
   const bytes = readFileSync(path);
   const cachedData = cacheFor(bytes, cachePath);
-  // The build makes the bundle ASCII, which latin1 decodes as a plain copy.
+  // The build makes the bundle ASCII where it can, and latin1 decodes ASCII as a plain copy.
   const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.utf8Slice(0, bytes.length);
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new Script(wrapper, { filename: path, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, path, dirname(path));
-  const header = Buffer.alloc(HEADER_BYTES);
-  header.writeUInt32LE(bytes.length);
   return {
     exports: module.exports,
     cached: cachedData !== undefined && !script.cachedDataRejected,
-    cache: () => Buffer.concat([header, bytes, script.createCachedData()]),
+    cache: () => cacheFile(bytes, script.createCachedData()),
   };
 }
 
