@@ -1,7 +1,11 @@
 /** Signals and a reader that goes away: the node ends in order, with whole replies only. */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { message } from '../../support/messages.js';
-import { SpawnedNode } from '../../support/spawned-node.js';
+import { BIN, SpawnedNode } from '../../support/spawned-node.js';
 
 describe('the reader going away (EPIPE)', () => {
   it('ends the node with exit code 0 and nothing on stderr', async () => {
@@ -77,5 +81,44 @@ describe.each(['SIGTERM', 'SIGHUP'] as const)('%s during a burst', (signal) => {
           `{"src":"n1","dest":"c1","body":{"type":"read_ok","in_reply_to":${i + 1},"projection":"p","version":0,"state":${state}}}`,
       ),
     );
+  });
+});
+
+describe('SIGTERM while stdin is a long file', () => {
+  it('stops between reads of the file: exit 0, whole replies in order for a prefix of the requests', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'projection-node-signal-'));
+    try {
+      // About 30 MB of requests: seconds of work, read 1 MiB at a time.
+      const count = 400_000;
+      const lines = Array.from({ length: count }, (_, i) =>
+        message(`{"type":"read","msg_id":${i},"projection":"nope"}`),
+      );
+      writeFileSync(join(dir, 'in'), `${lines.join('\n')}\n`);
+      const [input, output] = [openSync(join(dir, 'in'), 'r'), openSync(join(dir, 'out'), 'w')];
+      const child = spawn(process.execPath, [BIN], { stdio: [input, output, 'pipe'] });
+      closeSync(input);
+      closeSync(output);
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        child.once('close', (code, signal) => resolve([code, signal])),
+      );
+      // Signalled once it has answered something, long before it could answer everything.
+      while (statSync(join(dir, 'out')).size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      child.kill('SIGTERM');
+      expect(await exited).toEqual([0, null]);
+      expect(stderr).toBe('');
+      const replies = readFileSync(join(dir, 'out'), 'utf8').split('\n');
+      expect(replies.pop()).toBe('');
+      expect(replies.length).toBeGreaterThan(0);
+      expect(replies.length).toBeLessThan(count);
+      replies.forEach((reply, i) => {
+        expect(reply).toBe(
+          `{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":${i},"code":20,"text":"read: projection \\"nope\\" does not exist"}}`,
+        );
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
