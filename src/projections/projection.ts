@@ -1,5 +1,5 @@
 import type { ExactNumber } from '../json/exact-number.js';
-import { cloneJson } from '../json/value.js';
+import { cloneJson, isJsonObject, type JsonObject } from '../json/value.js';
 import { invalidEvent, ProjectionError } from './errors.js';
 import { EventIds } from './event-ids.js';
 import type { Op } from './ops.js';
@@ -41,13 +41,41 @@ export const DEFAULT_DEFINITION: ProjectionDefinition = { key: 'id', eventOps: N
 /** DEFAULT_DEFINITION with each dedup window in use (a node has one), shared as it is. */
 const defaultsByWindow = new Map<number, ProjectionDefinition>();
 
-/** `definition` with `dedupWindow`: the window lives in the definition, so a projection pays no field for it. */
+/**
+ * `definition` with `dedupWindow`: the window lives in the definition, so a projection pays
+ * no field for it. A definition with no ops and no indexes is the shared default, and empty
+ * tables are the shared empty ones, whoever built them: a definition of its own and an
+ * empty Map would cost each projection about 280 bytes.
+ */
 function withWindow(definition: ProjectionDefinition, dedupWindow: number | undefined): ProjectionDefinition {
-  if (definition.dedupWindow === dedupWindow) return definition;
-  if (definition !== DEFAULT_DEFINITION || dedupWindow === undefined) return { ...definition, dedupWindow };
-  let shared = defaultsByWindow.get(dedupWindow);
-  if (!shared) defaultsByWindow.set(dedupWindow, (shared = { ...DEFAULT_DEFINITION, dedupWindow }));
-  return shared;
+  const eventOps = definition.eventOps.size === 0 ? NO_EVENT_OPS : definition.eventOps;
+  const indexes = definition.indexes === undefined || definition.indexes.length === 0 ? NO_INDEXES : definition.indexes;
+  if (definition.key === DEFAULT_DEFINITION.key && eventOps === NO_EVENT_OPS && indexes === NO_INDEXES) {
+    if (dedupWindow === undefined) return DEFAULT_DEFINITION;
+    let shared = defaultsByWindow.get(dedupWindow);
+    if (!shared) defaultsByWindow.set(dedupWindow, (shared = { ...DEFAULT_DEFINITION, dedupWindow }));
+    return shared;
+  }
+  if (definition.dedupWindow === dedupWindow && eventOps === definition.eventOps && indexes === definition.indexes) {
+    return definition;
+  }
+  return { ...definition, eventOps, indexes, dedupWindow };
+}
+
+/** The empty initial states most projections have, shared: an initial state is never changed. */
+const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
+const EMPTY_OBJECT: Readonly<JsonObject> = Object.freeze({});
+
+/** A copy of an initial state to keep, or the shared one it equals. */
+function kept(initialState: unknown): unknown {
+  if (Array.isArray(initialState) && initialState.length === 0) return EMPTY_ARRAY;
+  if (isJsonObject(initialState) && isEmptyObject(initialState)) return EMPTY_OBJECT;
+  return cloneJson(initialState);
+}
+
+function isEmptyObject(object: JsonObject): boolean {
+  for (const _ in object) return false;
+  return true;
 }
 
 /** A named read model: a state, a version counting the events applied, and the ids it has seen. */
@@ -76,7 +104,7 @@ export class Projection {
     dedupWindow?: number,
   ) {
     this.definition = withWindow(definition, dedupWindow);
-    this.initialState = cloneJson(initialState);
+    this.initialState = kept(initialState);
     this.currentState = stateFor(cloneJson(initialState), definition);
   }
 
