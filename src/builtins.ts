@@ -1,4 +1,5 @@
 import type * as Crypto from 'node:crypto';
+import { fstatSync } from 'node:fs';
 import type * as Tty from 'node:tty';
 import type * as Vm from 'node:vm';
 import type * as Zlib from 'node:zlib';
@@ -32,7 +33,7 @@ export function nodeVm(): typeof Vm {
  */
 export function isTerminal(fd: number): boolean {
   try {
-    if (!process.getBuiltinModule('node:fs').fstatSync(fd).isCharacterDevice()) return false;
+    if (!fstatSync(fd).isCharacterDevice()) return false;
   } catch {
     return false;
   }
