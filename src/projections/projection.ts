@@ -105,7 +105,7 @@ export class Projection {
   ) {
     this.definition = withWindow(definition, dedupWindow);
     this.initialState = kept(initialState);
-    this.currentState = stateFor(cloneJson(initialState), definition);
+    this.currentState = stateFor(cloneJson(initialState), this.definition);
   }
 
   /** How many of the newest event ids it remembers; all of them if undefined. */
@@ -141,9 +141,8 @@ export class Projection {
    * it may be when the node that wrote the record had a smaller dedup window.
    */
   redo(event: ProjectionEvent): void {
-    const id = event.event_id;
     this.currentState = this.apply(this.currentState, event);
-    if (id !== undefined && !this.appliedIds?.has(id)) (this.appliedIds ??= new EventIds(this.dedupWindow)).add(id);
+    if (event.event_id !== undefined) this.remember(event.event_id);
     this.currentVersion++;
   }
 
@@ -215,9 +214,12 @@ export class Projection {
       return;
     }
     this.appliedIds = undefined;
-    for (const id of ids) {
-      if (!this.appliedIds?.has(id)) (this.appliedIds ??= new EventIds(this.dedupWindow)).add(id);
-    }
+    for (const id of ids) this.remember(id);
+  }
+
+  /** Adds `id` to the remembered ids, unless it is there. */
+  private remember(id: EventId): void {
+    if (!this.appliedIds?.has(id)) (this.appliedIds ??= new EventIds(this.dedupWindow)).add(id);
   }
 
   /** Throws a version mismatch unless `expected` is undefined or the current version. */

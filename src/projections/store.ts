@@ -116,7 +116,7 @@ export class ProjectionStore {
    * nothing until `commit`; for an unknown name, of a new projection made from [].
    */
   replay(name: string): Replay {
-    return (this.projections.get(name) ?? new Projection(name, [], DEFAULT_DEFINITION, this.dedupWindow)).replay();
+    return (this.projections.get(name) ?? this.made(name)).replay();
   }
 
   /**
@@ -166,8 +166,9 @@ export class ProjectionStore {
     return projection;
   }
 
+  /** Every projection's name and version, in creation order. */
   list(): ProjectionSummary[] {
-    return Array.from(this.projections.values(), ({ name, version }) => ({ name, version }));
+    return this.page().items;
   }
 
   /**
@@ -189,6 +190,11 @@ export class ProjectionStore {
     if (!this.projections.delete(name)) throw notFound(name);
   }
 
+  /** A projection made from [] for a write to an unknown name; it joins the store only once the write succeeds. */
+  private made(name: string): Projection {
+    return new Projection(name, [], DEFAULT_DEFINITION, this.dedupWindow);
+  }
+
   private changed(projection: Projection, events: number): void {
     projection.changedAt = this.clock();
     this.applied += events;
@@ -198,7 +204,7 @@ export class ProjectionStore {
   private write<Result>(name: string, change: (projection: Projection) => Result): Result {
     const existing = this.projections.get(name);
     if (existing) return change(existing);
-    const created = new Projection(name, [], DEFAULT_DEFINITION, this.dedupWindow);
+    const created = this.made(name);
     const result = change(created);
     this.projections.set(name, created);
     return result;
