@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -121,5 +130,23 @@ describe('start-up', () => {
     rmSync(cache);
     expect(load(root)).toBe(false);
     expect(readMissing(root)).toMatchObject({ stdout: NOT_FOUND, status: 0 });
+  });
+
+  it('the build step makes a cache V8 takes, and fails without leaving one when it cannot', () => {
+    const root = copyOfBuild('finish');
+    cpSync(join(ROOT, 'scripts'), join(root, 'scripts'), { recursive: true });
+    const cache = join(root, 'dist', 'projection-node.cjs.cache');
+    const finish = () =>
+      spawnSync(process.execPath, [join(root, 'scripts', 'finish-bundle.cjs')], { encoding: 'utf8' });
+    rmSync(cache);
+    expect(finish().status).toBe(0);
+    expect(load(root)).toBe(true);
+    // The cache cannot be written: the build fails, and the old cache is gone rather than kept.
+    mkdirSync(`${cache}.tmp`);
+    const failed = finish();
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain('finish-bundle: the warm-up run failed');
+    expect(failed.stderr).toContain(`cannot write ${cache}`);
+    expect(existsSync(cache)).toBe(false);
   });
 });
