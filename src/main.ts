@@ -61,8 +61,10 @@ export async function main(args: readonly string[]): Promise<number> {
   const terminal = terminalMode(command.settings, isTerminal(0), isTerminal(1), process.env);
   const output = terminal.pretty ? new PrettyOutput(stdout, terminal.colors) : stdout;
   const bareBodies = terminal.typing ? new BareBodies((): string | undefined => node.id) : undefined;
+  const input = standardInput();
   const node = new Node({
-    input: standardInput(),
+    input,
+    ...(input instanceof FileInput ? { recycle: input.recycle } : {}),
     output,
     log,
     maxLineBytes: command.settings.maxLineBytes,

@@ -49,6 +49,8 @@ export interface IntakeOptions {
   readonly canParse?: (size: number) => boolean;
   /** Rewrites each line that is not blank before it is parsed. */
   readonly rewriteLine?: (line: string) => string;
+  /** Takes each chunk back once no part of it is held here: the lines split from it are text by then. */
+  readonly recycle?: (chunk: Buffer) => void;
 }
 
 const NEWLINE = 0x0a;
@@ -148,6 +150,8 @@ export class Intake {
     if (end === chunk.length) this.chunk = undefined;
     else this.fed = end;
     this.splitter.push(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+    // The splitter keeps text, never the bytes it was given.
+    if (end === chunk.length) this.options.recycle?.(chunk);
   }
 
   /** Takes the next queued line: what it asks, or undefined if it asks nothing (blank, or logged as unanswerable). */

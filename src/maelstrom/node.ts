@@ -29,6 +29,8 @@ export interface NodeOptions {
   readonly canParse?: (size: number) => boolean;
   /** Rewrites each input line that is not blank before it is read (a terminal wraps bare bodies here). */
   readonly rewriteLine?: (line: string) => string;
+  /** Takes back each chunk of input once nothing here holds it, so that the input may read into it again. */
+  readonly recycle?: (chunk: Buffer) => void;
 }
 
 export interface HandleOptions {
@@ -129,6 +131,7 @@ export class Node {
       isPeer: (src) => this.isPeer(src),
       ...(this.options.canParse ? { canParse: this.options.canParse } : {}),
       ...(this.options.rewriteLine ? { rewriteLine: this.options.rewriteLine } : {}),
+      ...(this.options.recycle ? { recycle: this.options.recycle } : {}),
     });
     const error = await this.read(intake);
     // Nothing more can be read, so the input has ended; what was read is still answered.

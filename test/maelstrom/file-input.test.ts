@@ -63,4 +63,30 @@ describe('FileInput', () => {
     closeSync(fd);
     expect(chunks).toEqual([]);
   });
+
+  it('reads into a chunk again once it is recycled, and into new memory otherwise', async () => {
+    const path = join(dir, 'recycled.in');
+    writeFileSync(path, Buffer.alloc(5 * 1024 * 1024 + 3, 0x62));
+    const fd = openSync(path, 'r');
+    const input = new FileInput(fd);
+    const chunks: Buffer[] = [];
+    const foreign: Buffer[] = [];
+    for await (const chunk of input) {
+      chunks.push(chunk as Buffer);
+      // The third chunk is handed back, twice: it must still be read into only once.
+      if (chunks.length === 3) {
+        input.recycle(chunk as Buffer);
+        input.recycle(chunk as Buffer);
+      }
+      // A chunk it never gave out is not read into.
+      foreign.push(Buffer.alloc(1024 * 1024));
+      input.recycle(foreign.at(-1) as Buffer);
+    }
+    closeSync(fd);
+    const memory = chunks.map((chunk) => chunk.buffer);
+    expect(chunks.map((chunk) => chunk.length)).toEqual([...Array(5).fill(1024 * 1024), 3]);
+    expect(memory[3]).toBe(memory[2]);
+    expect(new Set(memory).size).toBe(5);
+    expect(memory.some((used) => foreign.some((buffer) => buffer.buffer === used))).toBe(false);
+  });
 });
