@@ -138,14 +138,18 @@ export class Intake {
     return this.next < this.lines.length;
   }
 
-  /** Gives the splitter the next block of the chunk: whole lines where there are some, the rest of a long one. */
+  /**
+   * Gives the splitter the next block of the chunk: whole lines where there are some,
+   * else BLOCK_BYTES of a longer line, so that no piece of it is decoded into a string
+   * in V8's large-object space (a 1 MiB piece made a streamed rebuild about 20% slower).
+   */
   private feed(): void {
     const chunk = this.chunk as Buffer;
     const start = this.fed;
     let end = chunk.length;
     if (end - start > BLOCK_BYTES) {
       const last = chunk.lastIndexOf(NEWLINE, start + BLOCK_BYTES - 1);
-      end = last >= start ? last + 1 : chunk.indexOf(NEWLINE, start + BLOCK_BYTES) + 1 || chunk.length;
+      end = last >= start ? last + 1 : start + BLOCK_BYTES;
     }
     if (end === chunk.length) this.chunk = undefined;
     else this.fed = end;

@@ -73,7 +73,7 @@ describe("the README's Command line section", () => {
   it('gives the defaults and maxima the node has', () => {
     expect(row('--max-line-bytes N').slice(0, 2)).toEqual([
       `${DEFAULT_MAX_LINE_BYTES} (256 MiB)`,
-      `drop input lines longer than N bytes; N is at most ${MAX_LINE_BYTES}. A long rebuild that arrives in more than one read streams instead, and is not dropped (see [Streaming rebuild](#streaming-rebuild))`,
+      `drop input lines longer than N bytes; N is at most ${MAX_LINE_BYTES}. A rebuild that streams (one over 64 KiB, or one over N that arrives in more than one read) is not dropped (see [Streaming rebuild](#streaming-rebuild))`,
     ]);
     expect(row('--rpc-timeout-ms N')[0]).toBe(String(DEFAULT_RPC_TIMEOUT_MS));
     expect(row('--rpc-timeout-ms N')[1]).toMatch(new RegExp(`; N is at most ${MAX_RPC_TIMEOUT_MS}$`));

@@ -59,4 +59,19 @@ describe('a chunk of many lines', () => {
     into.end();
     expect(takeAll(into)).toEqual([5]);
   });
+
+  it('gives the splitter a line longer than a block in pieces of a block at most, even within one chunk', () => {
+    const pieces: number[] = [];
+    const push = LineSplitter.prototype.push;
+    vi.spyOn(LineSplitter.prototype, 'push').mockImplementation(function (this: LineSplitter, chunk: Buffer) {
+      pieces.push(chunk.length);
+      push.call(this, chunk);
+    });
+    const long = line(2, 5 * BLOCK_BYTES + 100);
+    const into = intake();
+    into.push(Buffer.from(`${line(1)}${long}${line(3)}`));
+    expect(takeAll(into)).toEqual([1, 2, 3]);
+    expect(pieces.every((bytes) => bytes <= BLOCK_BYTES)).toBe(true);
+    expect(pieces.length).toBeGreaterThanOrEqual(6);
+  });
 });

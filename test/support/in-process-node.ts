@@ -1,6 +1,6 @@
 /** A Node of src/maelstrom in the test's own process, fed and read through in-memory streams. */
 import { PassThrough } from 'node:stream';
-import { Node } from '../../src/maelstrom/node.js';
+import { Node, type NodeOptions } from '../../src/maelstrom/node.js';
 import { StreamLines } from './lines.js';
 
 export interface Harness {
@@ -15,11 +15,16 @@ export interface Harness {
   finish(): Promise<string[]>;
 }
 
-export function start(setup: (node: Node) => void = () => {}, maxLineBytes?: number): Harness {
+/** `options` adds to the node's options, e.g. a `rewriteLine`, under which every line is read whole. */
+export function start(
+  setup: (node: Node) => void = () => {},
+  maxLineBytes?: number,
+  options: Partial<Pick<NodeOptions, 'rewriteLine'>> = {},
+): Harness {
   const input = new PassThrough();
   const outputStream = new PassThrough();
   const logs: string[] = [];
-  const node = new Node({ input, output: outputStream, log: (line) => logs.push(line), maxLineBytes });
+  const node = new Node({ input, output: outputStream, log: (line) => logs.push(line), maxLineBytes, ...options });
   setup(node);
   const output = new StreamLines(outputStream);
   const running = node.run();
