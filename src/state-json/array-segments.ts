@@ -18,16 +18,38 @@ const BUILD_SLOTS = 128;
  * and an append writes only past the bytes in use.
  */
 class Segment {
+  /** The bytes in use, as last handed out (without the leading "," if `viewSkips`): a reply reuses it until a change. */
+  private view: Buffer | undefined;
+  private viewSkips = false;
+
   constructor(
     readonly first: number,
     public count: number,
-    public bytes: Buffer,
+    private bytes: Buffer,
     public length: number,
     /** Where each slot's JSON ends; measured at the first change inside a built segment. */
     public ends: number[] | undefined,
   ) {}
 
+  /** The segment's JSON, without its leading "," when it is the first one written. */
+  json(skipComma: boolean): Buffer {
+    if (this.view === undefined || this.viewSkips !== skipComma) {
+      this.view = this.bytes.subarray(skipComma ? 1 : 0, this.length);
+      this.viewSkips = skipComma;
+    }
+    return this.view;
+  }
+
+  /** Takes `bytes` as the segment's whole JSON. */
+  reset(bytes: Buffer, ends: number[]): void {
+    this.bytes = bytes;
+    this.length = bytes.length;
+    this.ends = ends;
+    this.view = undefined;
+  }
+
   append(json: string): void {
+    this.view = undefined;
     const added = Buffer.byteLength(json);
     if (this.length + added > this.bytes.length) {
       // A new buffer, not a resize: fragments handed out keep pointing at the old one.
@@ -42,6 +64,7 @@ class Segment {
 
   /** Puts `json` in place of the slot at `index`; returns the change in length. */
   replace(index: number, json: string, ends: number[]): number {
+    this.view = undefined;
     const start = index === 0 ? 0 : ends[index - 1]!;
     const end = ends[index]!;
     const written = Buffer.byteLength(json);
@@ -76,7 +99,7 @@ function slotsJson(state: ArrayState, from: number, to: number): string {
 }
 
 /**
- * The UTF-8 JSON of an array state, kept as segments of about 8 KiB that follow its
+ * The UTF-8 JSON of an array state, kept as segments of about 2 KiB that follow its
  * changes: an append writes only the new element, and an upsert or a remove rewrites
  * only the segment that holds the element. A reply carries the segments as they are.
  */
@@ -136,9 +159,7 @@ export class ArraySegments {
       ends.push(length);
     }
     this.slotBytes += length - segment.length;
-    segment.bytes = Buffer.from(json);
-    segment.length = length;
-    segment.ends = ends;
+    segment.reset(Buffer.from(json), ends);
   }
 
   /** The JSON's length in bytes, brackets included. */
@@ -151,7 +172,7 @@ export class ArraySegments {
     const parts: (string | Buffer)[] = ['['];
     for (const segment of this.segments) {
       if (segment.length === 0) continue;
-      parts.push(segment.bytes.subarray(parts.length === 1 ? 1 : 0, segment.length));
+      parts.push(segment.json(parts.length === 1));
     }
     parts.push(']');
     return new JsonFragment(parts);
