@@ -107,6 +107,13 @@ export class BatchedWriter {
 }
 
 /**
+ * A string this long is written by itself rather than copied into a Buffer for a vectored
+ * write: batches held behind a reply gate are 64 KiB strings, and copying them cost the
+ * durable small bench about 7% of its time (CPU profile).
+ */
+const LONE_STRING_LENGTH = 16 * 1024;
+
+/**
  * A Writable over a regular file that writes what was corked together in one
  * vectored, synchronous write, and a lone string as it is. Node's own stream for a
  * file stdout writes each part with its own syscall: three per reply that carries a
@@ -124,21 +131,28 @@ export class FileOutput extends Writable {
 
   override _writev(chunks: { chunk: string | Buffer }[], done: (error?: Error | null) => void): void {
     try {
-      const only = chunks.length === 1 ? chunks[0]!.chunk : undefined;
-      if (typeof only === 'string') {
-        const written = writeSync(this.fd, only);
-        // A short write counts bytes, not characters: the rest goes out as bytes.
-        if (written < only.length || written < Buffer.byteLength(only)) this.writeAll([Buffer.from(only)], written);
-      } else {
-        this.writeAll(
-          chunks.map(({ chunk }) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)),
-          0,
-        );
+      // Short strings join the Buffers around them in one vectored write; a long one is written as it is.
+      let group: Buffer[] = [];
+      for (const { chunk } of chunks) {
+        if (typeof chunk === 'string' && (chunks.length === 1 || chunk.length >= LONE_STRING_LENGTH)) {
+          if (group.length > 0) this.writeAll(group, 0);
+          group = [];
+          this.writeString(chunk);
+        } else {
+          group.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+        }
       }
+      if (group.length > 0) this.writeAll(group, 0);
       done();
     } catch (error) {
       done(error as Error);
     }
+  }
+
+  private writeString(text: string): void {
+    const written = writeSync(this.fd, text);
+    // A short write counts bytes, not characters: the rest goes out as bytes.
+    if (written < text.length || written < Buffer.byteLength(text)) this.writeAll([Buffer.from(text)], written);
   }
 
   /** Writes `parts` past their first `written` bytes, in vectored writes; a short one leaves the rest to write again. */

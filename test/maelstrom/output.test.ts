@@ -53,6 +53,26 @@ describe('FileOutput', () => {
     expect(readFileSync(path, 'utf8')).toBe(text);
   });
 
+  it('writes long corked strings as they are, and short ones with the buffers around them, in order', async () => {
+    const path = join(dir, 'batches.out');
+    const fd = openSync(path, 'w');
+    const stream = new FileOutput(fd);
+    const done = finished(stream);
+    const long = (i: number) => `${i}:${'é'.repeat(20_000)}\n`;
+    const parts = [long(1), 'short', Buffer.from('bytes'), long(2), long(3), Buffer.from('more'), 'tail'];
+    const from = vi.spyOn(Buffer, 'from');
+    stream.cork();
+    for (const part of parts) stream.write(part);
+    stream.uncork();
+    stream.end();
+    await done;
+    // Only the two short strings were made into Buffers (one argument each); a copy of a long one would show here too.
+    expect(from.mock.calls.map(([text]) => text)).toEqual(['short', 'tail']);
+    from.mockRestore();
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8')).toBe(parts.map(String).join(''));
+  });
+
   it('reports a failed write as an error event', async () => {
     const fd = openSync(join(dir, 'closed.out'), 'w');
     const stream = new FileOutput(fd);
