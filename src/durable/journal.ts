@@ -4,7 +4,7 @@ import type { ReplyGateFailure } from '../maelstrom/node.js';
 import { ProjectionStore } from '../projections/store.js';
 import type { StateJsonCache } from '../state-json/state-json.js';
 import { type FileSystem, openStore, StorageError, type Store, type StoreStats } from '../storage/index.js';
-import { type Change, encodeChange, replay } from './records.js';
+import { type Change, encodeChange, type RestoredImage, replay } from './records.js';
 
 /** The log may grow to this many times the last snapshot before the next one (at least SNAPSHOT_MIN_BYTES). */
 const SNAPSHOT_GROWTH = 2;
@@ -90,15 +90,24 @@ export class Journal {
   private open(dir: string): void {
     let store: Store;
     const loaded = new ProjectionStore(this.options.projections.options);
+    const images: RestoredImage[] = [];
     try {
       store = openStore(dir, { log: this.options.log, ...(this.options.fs ? { fs: this.options.fs } : {}) });
-      store.load((record) => replay(loaded, record));
+      store.load((record) => {
+        const image = replay(loaded, record);
+        if (image) images.push(image);
+      });
     } catch (error) {
       this.options.fatal(`cannot use the data directory ${dir}: ${(error as Error).message}`);
       return;
     }
     this.store = store;
     this.options.projections.replaceWith(loaded);
+    // A state no later record changed is answered with its JSON as the image holds it, not serialized again.
+    for (const { projection, version, stateJson } of images) {
+      if (loaded.get(projection.name) === projection && projection.version === version)
+        this.options.json.of(projection).seed(stateJson);
+    }
   }
 
   private failed(error: unknown): ReplyGateFailure {

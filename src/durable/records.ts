@@ -118,8 +118,33 @@ function projectionOf(record: Definition, dedupWindow: number | undefined): Proj
   return projection;
 }
 
-/** Applies one record to `store`, as the change it records was applied when it was written. */
-export function replay(store: ProjectionStore, text: string): void {
+/** A projection an image record restored, and its state's JSON as the record holds it. */
+export interface RestoredImage {
+  readonly projection: Projection;
+  readonly version: number;
+  readonly stateJson: string;
+}
+
+/**
+ * The state's JSON within an image record's text, if the record is laid out as encodeChange
+ * writes it now: what precedes the state is checked by writing it again, and what follows
+ * starts at the last `,"ids":`, which neither a base64 string nor a JSON string can hold.
+ */
+function stateJsonOf(text: string, projection: Projection, version: number): string | undefined {
+  const head = `{"op":"image",${definitionJson(projection)},"version":${version},"state":`;
+  const end = text.lastIndexOf(',"ids":');
+  if (end < head.length || !text.startsWith(head)) return undefined;
+  const json = text.slice(head.length, end);
+  // A slice keeps the whole record's text while the state is unchanged: copied where the rest, event ids mostly, is large.
+  return text.length - json.length > json.length / 8 ? ` ${json}`.slice(1) : json;
+}
+
+/**
+ * Applies one record to `store`, as the change it records was applied when it was written.
+ * For an image, returns the state's JSON as the record holds it (see stateJsonOf), which is
+ * the JSON the state's cache would make.
+ */
+export function replay(store: ProjectionStore, text: string): RestoredImage | undefined {
   const record = parseJson(text) as Record<string, unknown>;
   if (!isJsonObject(record)) throw new UnknownRecord('a record is not a JSON object');
   switch (record.op) {
@@ -131,9 +156,11 @@ export function replay(store: ProjectionStore, text: string): void {
       return;
     case 'image': {
       const projection = projectionOf(record as unknown as Definition, store.dedupWindow);
-      projection.restore(record.version as number, record.state, idsOf(record.ids, store.dedupWindow));
+      const version = record.version as number;
+      projection.restore(version, record.state, idsOf(record.ids, store.dedupWindow));
       store.put(projection);
-      return;
+      const stateJson = stateJsonOf(text, projection, version);
+      return stateJson === undefined ? undefined : { projection, version, stateJson };
     }
     case 'delete':
       store.delete(record.name as string);

@@ -23,6 +23,8 @@ export class StateJson implements ArrayListener {
   private bytes: ArraySegments | undefined;
 
   private initialJsonLength: number | undefined;
+  /** The state's JSON as given by seed(), for the version it was given at. */
+  private seeded: { readonly json: string; readonly version: number } | undefined;
 
   constructor(private readonly projection: Projection) {}
 
@@ -31,9 +33,23 @@ export class StateJson implements ArrayListener {
     return (this.initialJsonLength ??= stringifyJson(this.projection.initialState).length);
   }
 
+  /**
+   * Takes `json` as the JSON of the current state, until it changes: a state loaded from
+   * a data directory is answered with the text it was loaded from (whose JSON, written
+   * by this node, is what serializing the state again would make).
+   */
+  seed(json: string): void {
+    this.follow();
+    this.seeded = { json, version: this.projection.version };
+  }
+
   /** The state's JSON, to be written at once. */
   json(): JsonFragment {
     const state = this.follow();
+    if (this.seeded !== undefined) {
+      if (this.seeded.version === this.projection.version) return new JsonFragment([this.seeded.json]);
+      this.seeded = undefined;
+    }
     if (state instanceof ArrayState && state.size >= BYTES_MIN_ELEMENTS) {
       this.bytes ??= new ArraySegments(state);
       return this.bytes.fragment();
@@ -47,6 +63,7 @@ export class StateJson implements ArrayListener {
   /** The length of the state's JSON: UTF-16 units, or UTF-8 bytes (never fewer) where it is cached as bytes. */
   length(): number {
     this.follow();
+    if (this.seeded?.version === this.projection.version) return this.seeded.json.length;
     if (!this.bytes && this.measuredVersion !== this.projection.version) this.json();
     return this.bytes ? this.bytes.byteLength : this.knownLength;
   }
@@ -76,6 +93,7 @@ export class StateJson implements ArrayListener {
     this.state = state;
     this.measuredVersion = -1;
     this.bytes = undefined;
+    this.seeded = undefined;
     if (state instanceof ArrayState) state.listener = this;
     return state;
   }

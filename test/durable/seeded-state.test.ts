@@ -1,0 +1,94 @@
+/**
+ * After a restart, a state an image restored is answered with its JSON as the image holds it,
+ * not serialized again, and with the same bytes a node that never stopped would send.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { Journal } from '../../src/durable/journal.js';
+import { replay } from '../../src/durable/records.js';
+import * as stringify from '../../src/json/stringify.js';
+import { ProjectionStore } from '../../src/projections/store.js';
+import { serveProjections } from '../../src/serve.js';
+import { dataDirsRemovedAfterEach } from '../support/data-dirs.js';
+import { exchange } from '../support/in-process-node.js';
+import { requestLines } from '../support/messages.js';
+
+const dataDir = dataDirsRemovedAfterEach('projection-node-seeded-');
+
+/** One run of a node on `dir` (closed after it): its output lines. */
+async function runOn(dir: string, requests: readonly object[]): Promise<string[]> {
+  let journal: Journal | undefined;
+  const fatal = (message: string): never => {
+    throw new Error(message);
+  };
+  const { out } = await exchange(requestLines(requests), (node) => {
+    journal = serveProjections(node, {
+      rpcTimeoutMs: 1000,
+      clock: () => 1_700_000_000,
+      durable: { dataDir: dir, log: () => {}, fatal },
+    });
+  });
+  journal?.close();
+  return out;
+}
+
+/** Elements whose text holds what the image's layout is found by: `,"ids":` and `,"state":`, and non-ASCII text. */
+const elements = Array.from({ length: 40 }, (_, i) => ({
+  id: i,
+  ids: [i],
+  state: `,"state":,"ids": é€😀 ${i}`,
+  '"ids"': 'x',
+}));
+const rebuild = {
+  type: 'rebuild',
+  projection: 'p',
+  events: elements.map((data) => ({ event_type: 'E', event_id: `e${data.id}`, event_data: data })),
+};
+const create = { type: 'create', name: 'p', initial_state: [{ id: 'seed', note: ',"version":0,"state":[],"ids":[]' }] };
+const read = { type: 'read', projection: 'p' };
+const update = { type: 'update', projection: 'p', event: { event_type: 'E', event_data: { id: 3, more: 'ü' } } };
+
+/** The reply lines of the requests, from a node that never stops. */
+async function uninterrupted(requests: readonly object[]): Promise<string[]> {
+  return runOn(dataDir(), requests);
+}
+
+describe('a state restored from an image', () => {
+  it('is answered with the image text, byte for byte the reply a node that never stopped sends', async () => {
+    const dir = dataDir();
+    await runOn(dir, [create, rebuild]);
+    const serialize = vi.spyOn(stringify, 'stringifyJson');
+    const [afterRestart] = await runOn(dir, [read]);
+    const calls = serialize.mock.calls.filter(([value]) => Array.isArray(value) && value.length > 10);
+    serialize.mockRestore();
+    expect(calls).toEqual([]);
+    const expected = (await uninterrupted([create, rebuild, read])).at(-1) as string;
+    expect(afterRestart?.replace(/"in_reply_to":\d+/, '')).toBe(expected.replace(/"in_reply_to":\d+/, ''));
+    expect(afterRestart).toContain('é€😀 39');
+  });
+
+  it('is serialized again once an update changes it, and not taken from the image when a later record did', async () => {
+    const dir = dataDir();
+    await runOn(dir, [create, rebuild]);
+    // The update after the restart lands in the log: the next start restores the image, then replays it.
+    const [updated, readBack] = await runOn(dir, [update, read]);
+    const [restarted] = await runOn(dir, [read]);
+    const expected = await uninterrupted([create, rebuild, update, read]);
+    const withoutIds = (line: string | undefined) => line?.replace(/"in_reply_to":\d+/, '');
+    expect(withoutIds(updated)).toBe(withoutIds(expected[2]));
+    expect(withoutIds(readBack)).toBe(withoutIds(expected[3]));
+    expect(withoutIds(restarted)).toBe(withoutIds(expected[3]));
+    expect(restarted).toContain('"more":"ü"');
+  });
+
+  it('is not taken from an image laid out otherwise, as one without its time that older nodes wrote', () => {
+    const current =
+      '{"op":"image","name":"p","initial_state":[],"handlers":{},"key":"id","at":5,"version":2,' +
+      '"state":[{"id":1,"s":",\\"ids\\":"},{"id":2}],"ids":[]}';
+    const restored = replay(new ProjectionStore(), current);
+    expect(restored?.stateJson).toBe('[{"id":1,"s":",\\"ids\\":"},{"id":2}]');
+    expect(restored?.version).toBe(2);
+    const store = new ProjectionStore();
+    expect(replay(store, current.replace(',"at":5', ''))).toBeUndefined();
+    expect(store.get('p')?.version).toBe(2);
+  });
+});
