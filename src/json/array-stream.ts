@@ -3,7 +3,8 @@ import { parseJson } from './parse.js';
 /**
  * Elements are parsed about this many characters at a time: one native parse per batch,
  * kept small and young. The unparsed text is flattened with the next piece, so twice
- * this plus a piece (64 KiB) must stay under V8's large-object size (128 KiB): at 48 KiB
+ * this plus a piece (64 KiB) must stay under V8's large-object size (128 KiB, which text
+ * of one-byte characters fills at 128 Ki characters, and other text at half that): at 48 KiB
  * a rebuild ran about 30% longer than at 16 or 32 KiB.
  */
 export const BATCH_CHARS = 16 * 1024;

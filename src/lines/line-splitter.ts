@@ -80,14 +80,25 @@ export class LineSplitter {
     } else if (this.pendingBytes > 0) {
       // The unfinished line ends first, on its own: the lines after it need not be copied into it.
       const newline = chunk.indexOf(NEWLINE, start);
-      if (this.pendingBytes + newline - start > this.maxLineBytes + 1) {
+      let last = chunk.subarray(start, newline);
+      let streams = false;
+      if (this.onLongLine && !this.offered && this.pendingBytes + last.length > this.longLine()) {
+        // Long only with its last piece: offered whole, so that where the line was cut does not matter.
+        this.pending.push(this.decodePiece(last));
+        this.pendingBytes += last.length;
+        last = last.subarray(last.length);
+        streams = this.offer();
+      }
+      if (streams) {
+        this.endStream(last);
+      } else if (this.pendingBytes + last.length > this.maxLineBytes + 1) {
         // Over the cap even without a '\r': dropped unjoined, since joining a line near the cap
         // with its last piece could pass the longest string V8 can hold.
         const head = this.pendingHead();
         this.dropPending();
         this.onOversize(++this.lineNumber, head);
       } else {
-        this.emitLines(this.takePending(chunk.subarray(start, newline)));
+        this.emitLines(this.takePending(last));
       }
       start = newline + 1;
     }
@@ -171,6 +182,11 @@ export class LineSplitter {
     return this.decoder.write(piece);
   }
 
+  /** How long an unfinished line grows before it is offered as a stream. */
+  private longLine(): number {
+    return Math.min(BLOCK_BYTES, this.maxLineBytes);
+  }
+
   /** Offers the unfinished line, once, as a stream; true if it is one now. */
   private offer(): boolean {
     this.offered = true;
@@ -222,8 +238,7 @@ export class LineSplitter {
       this.stream.piece(this.decodePiece(chunk.subarray(from)), this.streamedBytes);
       return;
     }
-    const longLine = Math.min(BLOCK_BYTES, this.maxLineBytes);
-    if (this.onLongLine && !this.offered && this.pendingBytes + length > longLine) {
+    if (this.onLongLine && !this.offered && this.pendingBytes + length > this.longLine()) {
       this.pending.push(this.decodePiece(chunk.subarray(from)));
       this.pendingBytes += length;
       if (this.offer()) return;

@@ -39,11 +39,11 @@ interface Run {
 
 /**
  * Runs lines through a node: read whole (by a node that rewrites its lines, as a terminal's
- * does, and so streams none), or cut into pieces of `size` bytes (long lines stream).
+ * does, and so streams none), or cut into pieces of `size` bytes, or at the offsets `size` lists (long lines stream).
  */
 async function run(
   lines: readonly string[],
-  size?: number,
+  size?: number | readonly number[],
   maxLineBytes?: number,
   clock?: () => number,
   memory?: MemoryGuard,
@@ -62,7 +62,10 @@ async function run(
   const input = Buffer.from(`${lines.join('\n')}\n`);
   if (size === undefined) harness.write(input);
   else {
-    const offsets = Array.from({ length: Math.ceil(input.length / size) }, (_, i) => i * size + ((i * 7919) % size));
+    const offsets =
+      typeof size === 'number'
+        ? Array.from({ length: Math.ceil(input.length / size) }, (_, i) => i * size + ((i * 7919) % size))
+        : size;
     // A turn of the event loop apiece, so that the node reads each chunk by itself.
     for (const chunk of cut(input, offsets)) {
       harness.write(chunk);
@@ -207,6 +210,30 @@ describe('a rebuild whose line streams', () => {
       'read_ok',
     ]);
     expect(out).toEqual((await run(lines)).out);
+  });
+
+  it('streams whatever its length past the limit and wherever the reads cut it', async () => {
+    /** A create, then a rebuild line of exactly `bytes` bytes (an event padded to fit), then a read. */
+    const sized = (bytes: number) => {
+      const line = (pad: string) =>
+        message(
+          `{"type":"rebuild","msg_id":2,"projection":"p","events":[${events(20)},{"event_type":"E","event_data":{"id":"pad","s":"${pad}"}}]}`,
+        );
+      const rebuild = line('x'.repeat(bytes - Buffer.byteLength(line(''))));
+      expect(Buffer.byteLength(rebuild)).toBe(bytes);
+      return [create, rebuild, read];
+    };
+    const types = (out: string[]) => bodies(out).map(({ type, code }) => code ?? type);
+    const rebuilt = ['projection_created', 'projection_rebuilt', 'read_ok'];
+    for (const bytes of [65_537, 100_000, 131_071, 131_072]) {
+      const lines = sized(bytes);
+      // In one read, with a cap over a block but under the line.
+      expect(types((await run(lines, Buffer.byteLength(`${lines.join('\n')}\n`), 70_000)).out)).toEqual(rebuilt);
+    }
+    const lines = sized(5000);
+    const lineStart = Buffer.byteLength(`${create}\n`);
+    // Cut 50 bytes in (before its array starts) and 300 bytes in, under a cap of 1000.
+    for (const cutAt of [50, 300]) expect(types((await run(lines, [0, lineStart + cutAt], 1000)).out)).toEqual(rebuilt);
   });
 
   it('is logged, not answered, when it is not JSON', async () => {
