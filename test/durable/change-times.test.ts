@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeChange, replay } from '../../src/durable/records.js';
-import type { Journal } from '../../src/durable/journal.js';
 import { JsonFragment } from '../../src/json/value.js';
 import { ProjectionStore } from '../../src/projections/store.js';
 import { serveProjections } from '../../src/serve.js';
 import { exchange } from '../support/in-process-node.js';
+import { runOnDataDir } from '../support/data-dirs.js';
 import { bodies, type ReplyBody, requestLines } from '../support/messages.js';
 
 const dirs: string[] = [];
@@ -19,21 +19,9 @@ afterEach(() => {
 /** 2024-06-01T12:00:00Z, in whole seconds since the epoch. */
 const JUNE_FIRST = 1_717_243_200;
 
-/** One run of a node on `dataDir` whose clock reads `seconds`; the directory is closed after it. */
+/** One run of a node on `dataDir` whose clock reads `seconds`: its reply bodies. */
 async function runOn(dataDir: string, seconds: () => number, requests: readonly object[]): Promise<ReplyBody[]> {
-  let journal: Journal | undefined;
-  const fatal = (message: string): never => {
-    throw new Error(message);
-  };
-  const { out } = await exchange(requestLines(requests), (node) => {
-    journal = serveProjections(node, {
-      rpcTimeoutMs: 1000,
-      clock: seconds,
-      durable: { dataDir, log: () => {}, fatal },
-    });
-  });
-  journal?.close();
-  return bodies(out);
+  return bodies(await runOnDataDir(dataDir, seconds, requests));
 }
 
 describe('changed_at after a restart', () => {

@@ -3,33 +3,15 @@
  * not serialized again, and with the same bytes a node that never stopped would send.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { Journal } from '../../src/durable/journal.js';
 import { replay } from '../../src/durable/records.js';
 import * as stringify from '../../src/json/stringify.js';
 import { ProjectionStore } from '../../src/projections/store.js';
-import { serveProjections } from '../../src/serve.js';
-import { dataDirsRemovedAfterEach } from '../support/data-dirs.js';
-import { exchange } from '../support/in-process-node.js';
-import { requestLines } from '../support/messages.js';
+import { dataDirsRemovedAfterEach, runOnDataDir } from '../support/data-dirs.js';
 
 const dataDir = dataDirsRemovedAfterEach('projection-node-seeded-');
 
 /** One run of a node on `dir` (closed after it): its output lines. */
-async function runOn(dir: string, requests: readonly object[]): Promise<string[]> {
-  let journal: Journal | undefined;
-  const fatal = (message: string): never => {
-    throw new Error(message);
-  };
-  const { out } = await exchange(requestLines(requests), (node) => {
-    journal = serveProjections(node, {
-      rpcTimeoutMs: 1000,
-      clock: () => 1_700_000_000,
-      durable: { dataDir: dir, log: () => {}, fatal },
-    });
-  });
-  journal?.close();
-  return out;
-}
+const runOn = (dir: string, requests: readonly object[]) => runOnDataDir(dir, () => 1_700_000_000, requests);
 
 /** Elements whose text holds what the image's layout is found by: `,"ids":` and `,"state":`, and non-ASCII text. */
 const elements = Array.from({ length: 40 }, (_, i) => ({

@@ -20,17 +20,23 @@ function takeAll(into: Intake): unknown[] {
   return ids;
 }
 
+/** The length of each piece the splitter is given from now on. */
+function piecesPushed(): number[] {
+  const pieces: number[] = [];
+  const push = LineSplitter.prototype.push;
+  vi.spyOn(LineSplitter.prototype, 'push').mockImplementation(function (this: LineSplitter, chunk: Buffer) {
+    pieces.push(chunk.length);
+    push.call(this, chunk);
+  });
+  return pieces;
+}
+
 const line = (msgId: number, pad = 0): string =>
   `{"src":"c1","dest":"n1","body":{"type":"x","msg_id":${msgId},"pad":"${'p'.repeat(pad)}"}}\n`;
 
 describe('a chunk of many lines', () => {
   it('is split into lines a block at a time, as they are taken', () => {
-    const pieces: number[] = [];
-    const push = LineSplitter.prototype.push;
-    vi.spyOn(LineSplitter.prototype, 'push').mockImplementation(function (this: LineSplitter, chunk: Buffer) {
-      pieces.push(chunk.length);
-      push.call(this, chunk);
-    });
+    const pieces = piecesPushed();
     const lines = Array.from({ length: 3000 }, (_, i) => line(i, 100));
     const into = intake();
     into.push(Buffer.from(lines.join('')));
@@ -61,12 +67,7 @@ describe('a chunk of many lines', () => {
   });
 
   it('gives the splitter a line longer than a block in pieces of a block at most, even within one chunk', () => {
-    const pieces: number[] = [];
-    const push = LineSplitter.prototype.push;
-    vi.spyOn(LineSplitter.prototype, 'push').mockImplementation(function (this: LineSplitter, chunk: Buffer) {
-      pieces.push(chunk.length);
-      push.call(this, chunk);
-    });
+    const pieces = piecesPushed();
     const long = line(2, 5 * BLOCK_BYTES + 100);
     const into = intake();
     into.push(Buffer.from(`${line(1)}${long}${line(3)}`));

@@ -2,6 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import type { Journal } from '../../src/durable/journal.js';
+import type { Clock } from '../../src/projections/store.js';
+import { serveProjections } from '../../src/serve.js';
+import { exchange } from './in-process-node.js';
+import { requestLines } from './messages.js';
 
 /** Makes fresh temporary data directories, named from `prefix`, each removed after its test. */
 export function dataDirsRemovedAfterEach(prefix: string): () => string {
@@ -14,4 +19,17 @@ export function dataDirsRemovedAfterEach(prefix: string): () => string {
     dirs.push(dir);
     return dir;
   };
+}
+
+/** One run of an in-process node on `dataDir` whose clock reads `clock`, the directory closed after it: its output lines. */
+export async function runOnDataDir(dataDir: string, clock: Clock, requests: readonly object[]): Promise<string[]> {
+  let journal: Journal | undefined;
+  const fatal = (message: string): never => {
+    throw new Error(message);
+  };
+  const { out } = await exchange(requestLines(requests), (node) => {
+    journal = serveProjections(node, { rpcTimeoutMs: 1000, clock, durable: { dataDir, log: () => {}, fatal } });
+  });
+  journal?.close();
+  return out;
 }
