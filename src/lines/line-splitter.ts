@@ -92,8 +92,8 @@ export class LineSplitter {
       if (streams) {
         this.endStream(last);
       } else if (this.pendingBytes + last.length > this.maxLineBytes + 1) {
-        // Over the cap even without a '\r': dropped unjoined, since joining a line near the cap
-        // with its last piece could pass the longest string V8 can hold.
+        // Over the cap even without a '\r': dropped unjoined (an offered line was joined only up to
+        // a block and a piece), since joining a line near the cap could pass V8's longest string.
         const head = this.pendingHead();
         this.dropPending();
         this.onOversize(++this.lineNumber, head);

@@ -24,7 +24,7 @@ export class StateJson implements ArrayListener {
 
   private initialJsonLength: number | undefined;
   /** The state's JSON as given by seed(), for the version it was given at. */
-  private seeded: { readonly json: string; readonly version: number } | undefined;
+  private seeded: { readonly json: string; readonly version: number; readonly length: number } | undefined;
 
   constructor(private readonly projection: Projection) {}
 
@@ -39,8 +39,10 @@ export class StateJson implements ArrayListener {
    * by this node, is what serializing the state again would make).
    */
   seed(json: string): void {
-    this.follow();
-    this.seeded = { json, version: this.projection.version };
+    const state = this.follow();
+    // Measured as length() measures it unseeded: in bytes where the state would be cached as bytes.
+    const inBytes = state instanceof ArrayState && state.size >= BYTES_MIN_ELEMENTS;
+    this.seeded = { json, version: this.projection.version, length: inBytes ? Buffer.byteLength(json) : json.length };
   }
 
   /** The state's JSON, to be written at once. */
@@ -63,7 +65,7 @@ export class StateJson implements ArrayListener {
   /** The length of the state's JSON: UTF-16 units, or UTF-8 bytes (never fewer) where it is cached as bytes. */
   length(): number {
     this.follow();
-    if (this.seeded?.version === this.projection.version) return this.seeded.json.length;
+    if (this.seeded?.version === this.projection.version) return this.seeded.length;
     if (!this.bytes && this.measuredVersion !== this.projection.version) this.json();
     return this.bytes ? this.bytes.byteLength : this.knownLength;
   }

@@ -62,6 +62,34 @@ describe('a state restored from an image', () => {
     expect(restarted).toContain('"more":"ü"');
   });
 
+  it('counts its size for the state size limit as a node that never stopped does: in UTF-8 bytes for a long array', async () => {
+    const wide = {
+      type: 'rebuild',
+      projection: 'p',
+      events: Array.from({ length: 40 }, (_, id) => ({ event_type: 'E', event_data: { id, s: 'é'.repeat(100) } })),
+    };
+    const grow = { type: 'update', projection: 'p', event: { event_type: 'E', event_data: { id: 99 } } };
+    const empty = { type: 'create', name: 'p', initial_state: [] };
+    const readBack = JSON.parse((await uninterrupted([empty, wide, read])).at(-1) as string);
+    const units = JSON.stringify(readBack.body.state).length;
+    // Room for the update in UTF-16 units, not in bytes (the 4000 "é" take 8000 bytes).
+    const limit = units + 200;
+    const never = await runOnDataDir(
+      dataDir(),
+      () => 1_700_000_000,
+      [{ type: 'create', name: 'p', initial_state: [] }, wide, grow],
+      limit,
+    );
+    const dir = dataDir();
+    await runOnDataDir(dir, () => 1_700_000_000, [empty, wide], limit);
+    const [afterRestart] = await runOnDataDir(dir, () => 1_700_000_000, [grow], limit);
+    expect(JSON.parse(never.at(-1) as string).body).toMatchObject({ type: 'error', code: 12 });
+    expect(JSON.parse(afterRestart as string).body).toEqual({
+      ...JSON.parse(never.at(-1) as string).body,
+      in_reply_to: 1,
+    });
+  });
+
   it('is not taken from an image laid out otherwise, as one without its time that older nodes wrote', () => {
     const current =
       '{"op":"image","name":"p","initial_state":[],"handlers":{},"key":"id","at":5,"version":2,' +

@@ -21,14 +21,27 @@ export function dataDirsRemovedAfterEach(prefix: string): () => string {
   };
 }
 
-/** One run of an in-process node on `dataDir` whose clock reads `clock`, the directory closed after it: its output lines. */
-export async function runOnDataDir(dataDir: string, clock: Clock, requests: readonly object[]): Promise<string[]> {
+/**
+ * One run of an in-process node on `dataDir` whose clock reads `clock`, the directory closed
+ * after it: its output lines. `maxStateJson` lowers the state size limit.
+ */
+export async function runOnDataDir(
+  dataDir: string,
+  clock: Clock,
+  requests: readonly object[],
+  maxStateJson?: number,
+): Promise<string[]> {
   let journal: Journal | undefined;
   const fatal = (message: string): never => {
     throw new Error(message);
   };
   const { out } = await exchange(requestLines(requests), (node) => {
-    journal = serveProjections(node, { rpcTimeoutMs: 1000, clock, durable: { dataDir, log: () => {}, fatal } });
+    journal = serveProjections(node, {
+      rpcTimeoutMs: 1000,
+      clock,
+      durable: { dataDir, log: () => {}, fatal },
+      ...(maxStateJson === undefined ? {} : { maxStateJson }),
+    });
   });
   journal?.close();
   return out;
