@@ -84,8 +84,7 @@ export class LineSplitter {
       let streams = false;
       if (this.onLongLine && !this.offered && this.pendingBytes + last.length > this.longLine()) {
         // Long only with its last piece: offered whole, so that where the line was cut does not matter.
-        this.pending.push(this.decodePiece(last));
-        this.pendingBytes += last.length;
+        this.addPending(last);
         last = last.subarray(last.length);
         streams = this.offer();
       }
@@ -239,8 +238,7 @@ export class LineSplitter {
       return;
     }
     if (this.onLongLine && !this.offered && this.pendingBytes + length > this.longLine()) {
-      this.pending.push(this.decodePiece(chunk.subarray(from)));
-      this.pendingBytes += length;
+      this.addPending(chunk.subarray(from));
       if (this.offer()) return;
       if (this.pendingBytes <= this.maxLineBytes + 1) return;
       const head = this.pendingHead();
@@ -257,8 +255,13 @@ export class LineSplitter {
       this.onOversize(++this.lineNumber, head);
       return;
     }
-    this.pending.push(this.decodePiece(chunk.subarray(from)));
-    this.pendingBytes += length;
+    this.addPending(chunk.subarray(from));
+  }
+
+  /** Adds a piece to the unfinished line. */
+  private addPending(piece: Buffer): void {
+    this.pending.push(this.decodePiece(piece));
+    this.pendingBytes += piece.length;
   }
 }
 

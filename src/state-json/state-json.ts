@@ -9,6 +9,11 @@ import { ArraySegments } from './array-segments.js';
 /** Arrays with at least this many elements keep their JSON as bytes that follow each change. */
 const BYTES_MIN_ELEMENTS = 32;
 
+/** Whether the state's JSON is kept as bytes that follow its changes (ArraySegments). */
+function keptAsBytes(state: ProjectionState): state is ArrayState {
+  return state instanceof ArrayState && state.size >= BYTES_MIN_ELEMENTS;
+}
+
 /**
  * The JSON of one projection's state, for replies. An array state of 32 or more
  * elements keeps its JSON as segments of bytes, told of each change by the state (see
@@ -39,10 +44,9 @@ export class StateJson implements ArrayListener {
    * by this node, is what serializing the state again would make).
    */
   seed(json: string): void {
-    const state = this.follow();
     // Measured as length() measures it unseeded: in bytes where the state would be cached as bytes.
-    const inBytes = state instanceof ArrayState && state.size >= BYTES_MIN_ELEMENTS;
-    this.seeded = { json, version: this.projection.version, length: inBytes ? Buffer.byteLength(json) : json.length };
+    const length = keptAsBytes(this.follow()) ? Buffer.byteLength(json) : json.length;
+    this.seeded = { json, version: this.projection.version, length };
   }
 
   /** The state's JSON, to be written at once. */
@@ -52,7 +56,7 @@ export class StateJson implements ArrayListener {
       if (this.seeded.version === this.projection.version) return new JsonFragment([this.seeded.json]);
       this.seeded = undefined;
     }
-    if (state instanceof ArrayState && state.size >= BYTES_MIN_ELEMENTS) {
+    if (keptAsBytes(state)) {
       this.bytes ??= new ArraySegments(state);
       return this.bytes.fragment();
     }
