@@ -111,9 +111,14 @@ describe('the npm package', () => {
   it('the README shows the quick-start request, and installs the tarball npm pack writes', () => {
     expect(quickStart).not.toBeNull();
     expect(installBlock?.[1]).toContain(`npm pack\n`);
-    expect(installBlock?.[1]).toContain(`npm install --offline ../projection-node/${tarball}\n`);
+    expect(installBlock?.[1]).toContain(`tarball="$PWD/${tarball}"\n`);
+    expect(installBlock?.[1]).toContain(`npm install --offline "$tarball"\n`);
     expect(installBlock?.[1]).toContain(`echo '${quickStart?.[1]}' | npx projection-node\n`);
     expect(packed.filename).toBe(tarball);
+  });
+
+  it('npm test lints, type checks, builds, then runs the suite, as the quick start says', () => {
+    expect(packageJson.scripts.test).toBe('npm run lint && npm run typecheck && npm run build && vitest run');
   });
 
   it('builds dist/ through the prepare script, which both npm ci and npm pack run', () => {
