@@ -57,8 +57,10 @@ export function makeDirectory(path: string): void {
   let dir = resolve(path);
   for (; statSync(dir, { throwIfNoEntry: false }) === undefined && dirname(dir) !== dir; dir = dirname(dir))
     missing.push(dir);
-  // An existing file in the way: mkdir says what is wrong (EEXIST, or ENOTDIR below it).
-  if (missing.length === 0 && !statSync(dir).isDirectory()) mkdirSync(dir);
+  // mkdir would say EEXIST, "file already exists", which reads as if the directory were there.
+  if (missing.length === 0 && !statSync(dir).isDirectory())
+    throw Object.assign(new Error('ENOTDIR: it exists and is not a directory'), { code: 'ENOTDIR' });
+  // A file further up: mkdir says ENOTDIR.
   for (const each of missing.reverse()) {
     try {
       mkdirSync(each);

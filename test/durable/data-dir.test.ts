@@ -1,6 +1,7 @@
 /** The data directory from outside: where files go, what stops a start, damage and torn tails, snapshots. */
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { dataDirsRemovedAfterEach } from '../support/data-dirs.js';
 import { bodies, message } from '../support/messages.js';
@@ -30,12 +31,45 @@ describe('--data-dir', () => {
     expect(bodies(after.stdout)[1]).toMatchObject({ version: 1, state: [{ id: 2, n: 2 }] });
   });
 
+  it('writes the log as the README describes it: a header, then framed JSON records', async () => {
+    const dir = dataDir();
+    const before = Math.floor(Date.now() / 1000);
+    await runNode(lines('{"type":"create","msg_id":1,"name":"p"}', update(2)), ['--data-dir', dir]);
+    const after = Math.floor(Date.now() / 1000);
+    const bytes = readFileSync(join(dir, 'log-000000000000.pnr'));
+    expect(bytes.toString('latin1', 0, 8)).toBe('PNRLOG1\n');
+    const records: Record<string, unknown>[] = [];
+    for (let at = 8; at < bytes.length; ) {
+      const length = bytes.readUInt32LE(at + 4);
+      // The CRC-32 covers the length field and the record.
+      expect(bytes.readUInt32LE(at)).toBe(crc32(bytes.subarray(at + 4, at + 8 + length)));
+      records.push(JSON.parse(bytes.toString('utf8', at + 8, at + 8 + length)) as Record<string, unknown>);
+      at += 8 + length;
+    }
+    expect(records.map(({ op }) => op)).toEqual(['create', 'update']);
+    const [, change] = records;
+    expect(Object.keys(change ?? {})).toEqual(['op', 'name', 'at', 'event']);
+    expect(change?.at).toBeGreaterThanOrEqual(before);
+    expect(change?.at).toBeLessThanOrEqual(after);
+  });
+
   it('stops with one line and exit status 1 when the directory cannot be made', async () => {
     const result = await runNode(lines(read(1)), ['--data-dir', '/dev/null/data']);
     expect(result.code).toBe(1);
     expect(result.stdout).toEqual([]);
     expect(result.stderr).toMatch(
       /^projection-node: cannot create the data directory \/dev\/null\/data: ENOTDIR[^\n]*\n$/,
+    );
+  });
+
+  it('says so when the path is a file, not a directory', async () => {
+    const file = join(dataDir(), 'a-file');
+    writeFileSync(file, '');
+    const result = await runNode(lines(read(1)), ['--data-dir', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toEqual([]);
+    expect(result.stderr).toBe(
+      `projection-node: cannot create the data directory ${file}: ENOTDIR: it exists and is not a directory\n`,
     );
   });
 

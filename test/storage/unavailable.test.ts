@@ -14,7 +14,7 @@ describe('Unavailable data directory', () => {
     const file = join(tempDir(), 'file');
     writeFileSync(file, '');
     const error = storageError('unavailable', () => open(file));
-    expect(error.message).toBe(`data directory ${file} cannot be created: EEXIST: file already exists`);
+    expect(error.message).toBe(`data directory ${file} cannot be created: ENOTDIR: it exists and is not a directory`);
   });
 
   it('cannot be written, as on a read-only file system', () => {
