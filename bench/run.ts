@@ -18,16 +18,28 @@ const WORK = join(ROOT, 'bench', '.work');
 const OUT_DIR = join(WORK, 'out');
 const QUICK_SCALE = 0.01;
 
+const USAGE = 'usage: npm run bench -- [--rounds N] [--only small,growth] [--quick] [--out FILE] [--bin SCRIPT]';
+
+const OPTIONS = {
+  rounds: { type: 'string' },
+  only: { type: 'string' },
+  quick: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  bin: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** The command line's options; a wrong one is a BenchError that names it, with the usage. */
+function readArgs() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    throw new BenchError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
 function parseOptions(names: readonly string[]) {
-  const { values } = parseArgs({
-    options: {
-      rounds: { type: 'string' },
-      only: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      out: { type: 'string' },
-      bin: { type: 'string' },
-    },
-  });
+  const values = readArgs();
   // A quick run is a smoke test of the plumbing and replies, so one round is enough by default.
   const rounds = Number(values.rounds ?? (values.quick ? 1 : 5));
   if (!Number.isInteger(rounds) || rounds < 1)
@@ -45,6 +57,7 @@ function parseOptions(names: readonly string[]) {
     quick: values.quick,
     out: values.out,
     bin: resolve(values.bin ?? join(ROOT, 'bin', 'projection-node')),
+    help: values.help,
   };
 }
 
@@ -74,6 +87,10 @@ const MISSING = {
 async function main(): Promise<number> {
   const all = benches(resolve(ROOT, 'bin', 'projection-node'));
   const opts = parseOptions(all.map((b) => b.name));
+  if (opts.help) {
+    console.log(`${USAGE}\nworkloads: ${all.map((b) => b.name).join(', ')}`);
+    return 0;
+  }
   if (!existsSync(opts.bin)) throw new BenchError(`${opts.bin} does not exist; build the node first (npm run build)`);
   const selected: Bench[] = benches(opts.bin).filter((b) => !opts.only || opts.only.includes(b.name));
   mkdirSync(OUT_DIR, { recursive: true });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,5 +51,35 @@ describe('npm run bench, as a tiny smoke run', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+const USAGE = 'usage: npm run bench -- [--rounds N] [--only small,growth] [--quick] [--out FILE] [--bin SCRIPT]';
+
+describe('npm run bench, asked for help or given a wrong option', () => {
+  const bench = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { cwd: root, encoding: 'utf8' });
+
+  it('--help prints the usage and the workloads, and runs nothing', () => {
+    const { status, stdout, stderr } = bench('--help');
+    expect(status).toBe(0);
+    expect(stderr).toBe('');
+    const [usage, workloads, rest] = stdout.split('\n');
+    expect(usage).toBe(USAGE);
+    // restart-1m is a target of the rebuild-1m-durable bench, not a workload of its own.
+    expect(
+      workloads
+        ?.replace(/^workloads: /, '')
+        .split(', ')
+        .sort(),
+    ).toEqual(WORKLOADS.filter((name) => name !== 'restart-1m').sort());
+    expect(rest).toBe('');
+  });
+
+  it('an unknown option is named, with the usage, without a stack trace', () => {
+    const { status, stdout, stderr } = bench('--bogus');
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`\nBENCH FAILED: Unknown option '--bogus'\n${USAGE}\n`);
   });
 });
