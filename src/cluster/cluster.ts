@@ -67,7 +67,9 @@ export class Cluster {
       return await this.node.rpc(owner, { type: 'forward', client, request: body }, this.rpcTimeoutMs);
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
-      throw new RpcError(error.code, `${type}: ${error.message}; the ${type} may or may not have happened`);
+      // Only a write leaves the client unsure of what the node holds; a read just went unanswered.
+      const unsure = this.byType.get(type)?.writes ? `; the ${type} may or may not have happened` : '';
+      throw new RpcError(error.code, `${type}: ${error.message}${unsure}`);
     }
   }
 
