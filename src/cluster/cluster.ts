@@ -48,7 +48,7 @@ export class Cluster {
           `${message.type}: projection is given twice, with different values`,
         );
       }
-      return this.forward(owner, request.src, request.rawBody);
+      return this.forward(owner, request.src, request.rawBody, request.size);
     }
     if (message.gather?.everywhere(request.body)) return this.askEveryNode(message, message.gather, request);
     return this.serveHere(message, request);
@@ -60,15 +60,21 @@ export class Cluster {
     return typeof name !== 'string' || ownerOf(name, this.node.nodeIds) !== this.node.id;
   }
 
-  /** Asks `owner` to run a client's request there, as `body`; its reply body comes back as ours. */
-  private async forward(owner: string, client: string, body: Body): Promise<Body> {
+  /**
+   * Asks `owner` to run a client's request there, as `body` (`size` characters of input,
+   * held while it waits); its reply body comes back as ours.
+   */
+  private async forward(owner: string, client: string, body: Body, size: number): Promise<Body> {
     const { type } = body;
     try {
-      return await this.node.rpc(owner, { type: 'forward', client, request: body }, this.rpcTimeoutMs);
+      return await this.node.rpc(owner, { type: 'forward', client, request: body }, this.rpcTimeoutMs, size);
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
-      // Only a write leaves the client unsure of what the node holds; a read just went unanswered.
-      const unsure = this.byType.get(type)?.writes ? `; the ${type} may or may not have happened` : '';
+      // A timed-out write leaves the client unsure of what the owner did; a read or a refusal does not.
+      const unsure =
+        error.code === ErrorCode.timeout && this.byType.get(type)?.writes
+          ? `; the ${type} may or may not have happened`
+          : '';
       throw new RpcError(error.code, `${type}: ${error.message}${unsure}`);
     }
   }
@@ -81,7 +87,9 @@ export class Cluster {
       this.node.nodeIds.map(async (node): Promise<NodeAnswer> => {
         try {
           const reply =
-            node === this.node.id ? this.serveHere(message, here) : await this.forward(node, request.src, asked);
+            node === this.node.id
+              ? this.serveHere(message, here)
+              : await this.forward(node, request.src, asked, request.size);
           return { node, reply };
         } catch (error) {
           if (error instanceof RpcError) return { node, error };

@@ -14,3 +14,13 @@ export const PREVIEW_LENGTH = 120;
  * (one reply may exceed it by itself).
  */
 export const MAX_OUTPUT_BACKLOG_BYTES = 1024 * 1024;
+
+/**
+ * What the RPCs waiting for answers may hold, at most: each costs RPC_BYTES plus what its
+ * caller says it keeps alive (a forwarded request). Past it, an RPC is refused with error 11:
+ * a peer that never answers, under a long --rpc-timeout-ms, must not grow memory forever.
+ */
+export const MAX_PENDING_RPC_BYTES = 64 * 1024 * 1024;
+
+/** A waiting RPC's own cost: its entry, timer and promise, and its caller's closures (about 2 KB measured). */
+export const RPC_BYTES = 2048;

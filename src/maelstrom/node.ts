@@ -31,6 +31,8 @@ export interface NodeOptions {
   readonly rewriteLine?: (line: string) => string;
   /** Takes back each chunk of input once nothing here holds it, so that the input may read into it again. */
   readonly recycle?: (chunk: Buffer) => void;
+  /** The bound on what RPCs waiting for answers hold (MAX_PENDING_RPC_BYTES unless a test says otherwise). */
+  readonly maxPendingRpcBytes?: number;
 }
 
 export interface HandleOptions {
@@ -64,12 +66,13 @@ export class Node {
   readonly counts = new ReplyCounts((type) => this.routes.has(type));
   private readonly outbox: Outbox;
   private readonly output: BatchedWriter;
-  private readonly rpcs = new PendingRpcs();
+  private readonly rpcs: PendingRpcs;
   /** Replies still being worked out by async handlers; the node ends only after them. */
   private readonly inFlight = new Set<Promise<void>>();
   private readonly initialized: (() => void)[] = [];
 
   constructor(private readonly options: NodeOptions) {
+    this.rpcs = new PendingRpcs(options.maxPendingRpcBytes);
     this.outbox = new Outbox(options.output, this.counts);
     this.output = this.outbox.output;
     this.handle('init', initSchema, ({ body }) => {
@@ -171,10 +174,12 @@ export class Node {
 
   /**
    * Sends `body` with a fresh msg_id and resolves with the reply body, or rejects with
-   * error 0 (timeout) after `timeoutMs`: the outcome is then unknown.
+   * error 0 (timeout) after `timeoutMs`: the outcome is then unknown. `holds` is what the
+   * caller keeps alive while it waits, in bytes. Throws error 11, sending nothing, when
+   * the RPCs waiting already hold too much (see MAX_PENDING_RPC_BYTES).
    */
-  rpc(dest: string, body: ReplyBody, timeoutMs: number): Promise<Body> {
-    const { msgId, reply } = this.rpcs.start(dest, timeoutMs);
+  rpc(dest: string, body: ReplyBody, timeoutMs: number, holds = 0): Promise<Body> {
+    const { msgId, reply } = this.rpcs.start(dest, timeoutMs, holds);
     this.send(dest, { ...body, msg_id: msgId });
     return reply;
   }

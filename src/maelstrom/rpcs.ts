@@ -1,31 +1,47 @@
 import type { Body } from './envelope.js';
 import { ErrorCode, RpcError } from './errors.js';
+import { MAX_PENDING_RPC_BYTES, RPC_BYTES } from './limits.js';
 
 interface PendingRpc {
   /** Only a reply from the node the request went to settles it. */
   readonly dest: string;
   readonly resolve: (body: Body) => void;
   readonly timer: NodeJS.Timeout;
+  /** What it counts against the bound. */
+  readonly bytes: number;
 }
 
-/** The RPCs this node has sent and is waiting on, by msg_id. */
+/** The RPCs this node has sent and is waiting on, by msg_id, within a bound in bytes. */
 export class PendingRpcs {
   private readonly pending = new Map<number, PendingRpc>();
   private nextMsgId = 1;
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = MAX_PENDING_RPC_BYTES) {}
 
   /**
    * Registers a request to `dest` and returns its msg_id and a promise of the reply
    * body; the promise rejects with error 0 (timeout) after `timeoutMs`, when the
-   * outcome is unknown.
+   * outcome is unknown. `holds` is what the caller keeps alive until then, in bytes.
+   * Throws error 11, and registers nothing, if that would pass the bound while other
+   * RPCs wait: one RPC alone is always taken, whatever it holds.
    */
-  start(dest: string, timeoutMs: number): { msgId: number; reply: Promise<Body> } {
+  start(dest: string, timeoutMs: number, holds = 0): { msgId: number; reply: Promise<Body> } {
+    const bytes = RPC_BYTES + holds;
+    if (this.pending.size > 0 && this.bytes + bytes > this.maxBytes) {
+      throw new RpcError(
+        ErrorCode.temporarilyUnavailable,
+        `${dest} was not asked: ${this.pending.size} requests to other nodes are waiting for answers already; try again later`,
+      );
+    }
     const msgId = this.nextMsgId++;
     const reply = new Promise<Body>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(msgId);
+        this.forget(msgId);
         reject(new RpcError(ErrorCode.timeout, `${dest} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(msgId, { dest, resolve, timer });
+      this.pending.set(msgId, { dest, resolve, timer, bytes });
+      this.bytes += bytes;
     });
     return { msgId, reply };
   }
@@ -35,7 +51,7 @@ export class PendingRpcs {
     const inReplyTo = body.in_reply_to;
     const pending = typeof inReplyTo === 'number' ? this.pending.get(inReplyTo) : undefined;
     if (pending?.dest !== src) return false;
-    this.pending.delete(inReplyTo as number);
+    this.forget(inReplyTo as number);
     clearTimeout(pending.timer);
     pending.resolve(body);
     return true;
@@ -43,5 +59,17 @@ export class PendingRpcs {
 
   get size(): number {
     return this.pending.size;
+  }
+
+  /** What the waiting RPCs count against the bound. */
+  get pendingBytes(): number {
+    return this.bytes;
+  }
+
+  private forget(msgId: number): void {
+    const pending = this.pending.get(msgId);
+    if (pending === undefined) return;
+    this.pending.delete(msgId);
+    this.bytes -= pending.bytes;
   }
 }

@@ -1,6 +1,7 @@
 /** RPCs the node sends: the reply settles them, a timeout rejects them, a late reply is dropped. */
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RpcError } from '../../src/maelstrom/errors.js';
+import { RPC_BYTES } from '../../src/maelstrom/limits.js';
 import { start } from '../support/in-process-node.js';
 
 describe('rpc', () => {
@@ -56,5 +57,34 @@ describe('rpc', () => {
       '{"src":"n1","dest":"n2","body":{"type":"ping","msg_id":1}}',
     ]);
     expect(harness.logs).toEqual(['line 2: dropped reply from n2 to 1: no request is waiting for it']);
+  });
+
+  it('refuses with error 11, sending nothing, while the waiting RPCs hold their bound, and takes more as they settle', async () => {
+    // Room for three RPCs that hold nothing, or one that holds 2 KiB and one that holds nothing.
+    const harness = start(undefined, undefined, { maxPendingRpcBytes: 3 * RPC_BYTES });
+    harness.send(init);
+    await harness.output.waitFor(1);
+    const answers = [0, 1, 2].map((n) => harness.node.rpc('n2', { type: 'ping', n }, 60_000));
+    expect(() => harness.node.rpc('n2', { type: 'ping', n: 3 }, 60_000)).toThrow(
+      new RpcError(
+        ErrorCode.temporarilyUnavailable,
+        'n2 was not asked: 3 requests to other nodes are waiting for answers already; try again later',
+      ),
+    );
+    expect(harness.node.pendingRpcCount).toBe(3);
+    harness.send('{"src":"n2","dest":"n1","body":{"type":"pong","in_reply_to":1}}');
+    await answers[0];
+    // One settled: room for one more that holds nothing, not for one that holds a byte.
+    expect(() => harness.node.rpc('n2', { type: 'ping', n: 4 }, 60_000, 1)).toThrow(RpcError);
+    const fourth = harness.node.rpc('n2', { type: 'ping', n: 5 }, 60_000);
+    expect(harness.node.pendingRpcCount).toBe(3);
+    for (const msgId of [2, 3, 4])
+      harness.send(`{"src":"n2","dest":"n1","body":{"type":"pong","in_reply_to":${msgId}}}`);
+    await Promise.all([answers[1], answers[2], fourth]);
+    // Nothing waits: one RPC alone is taken whatever it holds.
+    const big = harness.node.rpc('n2', { type: 'ping', n: 6 }, 5, 10 * RPC_BYTES);
+    await expect(big).rejects.toThrow('n2 did not answer within 5 ms');
+    const sent = (await harness.finish()).slice(1).map((line) => (JSON.parse(line) as { body: { n: number } }).body.n);
+    expect(sent).toEqual([0, 1, 2, 5, 6]);
   });
 });

@@ -19,7 +19,7 @@ export interface Harness {
 export function start(
   setup: (node: Node) => void = () => {},
   maxLineBytes?: number,
-  options: Partial<Pick<NodeOptions, 'rewriteLine'>> = {},
+  options: Partial<Pick<NodeOptions, 'rewriteLine' | 'maxPendingRpcBytes'>> = {},
 ): Harness {
   const input = new PassThrough();
   const outputStream = new PassThrough();
