@@ -3,7 +3,7 @@ import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import type { ReplyGateFailure } from '../maelstrom/node.js';
 import { ProjectionStore } from '../projections/store.js';
 import type { StateJsonCache } from '../state-json/state-json.js';
-import { type FileSystem, openStore, StorageError, type Store, type StoreStats } from '../storage/index.js';
+import { type FileSystem, nodeFolder, openStore, StorageError, type Store, type StoreStats } from '../storage/index.js';
 import { type Change, encodeChange, type RestoredImage, replay } from './records.js';
 
 /** The log may grow to this many times the last snapshot before the next one (at least SNAPSHOT_MIN_BYTES). */
@@ -29,7 +29,7 @@ export interface JournalOptions {
  * goes back to what the disk holds and its replies become error 11; if the disk
  * cannot say whether it holds the batch, they become error 13 and no write is taken
  * again until the node restarts. The directory is opened at the first request:
- * DIR itself before init, DIR/<node_id> once init names the node.
+ * DIR itself before init, DIR/<node_id> once init names the node (see nodeFolder).
  */
 export class Journal {
   private store: Store | undefined;
@@ -43,9 +43,14 @@ export class Journal {
     if (!this.store) this.open(this.options.dataDir);
   }
 
-  /** Opens the data directory of node `id`, if none is open yet. */
+  /** Opens the data directory of node `id`, if none is open yet; says so if another one stays open. */
   openFor(id: string): void {
-    if (!this.store) this.open(join(this.options.dataDir, id));
+    const dir = join(this.options.dataDir, nodeFolder(id));
+    if (!this.store) this.open(dir);
+    else if (this.store.dir !== dir)
+      this.options.log(
+        `init named this node ${JSON.stringify(id)}, but its data stays in ${this.store.dir}, where a request before init put it; a node started with init first uses ${dir}`,
+      );
   }
 
   /** Throws error 11 if writes are refused (a sync failed earlier): nothing will be changed. */

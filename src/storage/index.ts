@@ -13,4 +13,5 @@
  */
 export { describeError, StorageError, type StorageErrorKind } from './errors.js';
 export { type FileSystem, nodeFileSystem, type OpenMode } from './files.js';
+export { nodeFolder } from './layout.js';
 export { openStore, type Store, type StoreOptions, type StoreStats } from './store.js';

@@ -5,6 +5,9 @@
  * so names sort in their order. A name ending in `.tmp` is a file not yet complete.
  */
 
+import { nodeCrypto } from '../builtins.js';
+import { LOCK_NAME } from './lock.js';
+
 const EXTENSION = '.pnr';
 const TEMP_SUFFIX = '.tmp';
 const NAME = /^(snapshot|log)-(\d{12})\.pnr(\.tmp)?$/;
@@ -56,4 +59,20 @@ export function readLayout(names: readonly string[]): Layout {
 
 function digits(seq: number): string {
   return String(seq).padStart(12, '0');
+}
+
+/** A node id that is its own folder's name: no dot, so no file of the directory's own (all have one) is named so. */
+const PLAIN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * The folder inside a data directory for the node named `id`: the id itself if it is a
+ * plain name (at most 64 letters, digits, `_` and `-`, starting with a letter or digit,
+ * and not `lock`), else `_` and the SHA-256 of the id in hex. So no id names a path
+ * outside the directory, one of the directory's own files, or a name too long; and no
+ * two ids share a folder (the digest is of the id's UTF-16 code units, lone surrogates
+ * included, which UTF-8 would turn into one and the same U+FFFD).
+ */
+export function nodeFolder(id: string): string {
+  if (PLAIN_ID.test(id) && id !== LOCK_NAME) return id;
+  return `_${nodeCrypto().createHash('sha256').update(Buffer.from(id, 'utf16le')).digest('hex')}`;
 }

@@ -3,7 +3,7 @@ import { describeError, errorCode, ignoreErrors, StorageError, unavailable } fro
 import type { FileSystem } from './files.js';
 import { currentOwner, formatOwner, isRunning, type Owner, parseOwner, pidExists } from './owner.js';
 
-const LOCK_NAME = 'lock';
+export const LOCK_NAME = 'lock';
 const TEMP = /^lock\.(\d+)\.tmp$/;
 const CLAIM_PREFIX = `${LOCK_NAME}.break-`;
 /** How often to look again while another process is taking a stale lock over, and how long to wait between looks. */

@@ -3,6 +3,7 @@ import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } fr
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { nodeFolder } from '../../src/storage/layout.js';
 import { dataDirsRemovedAfterEach } from '../support/data-dirs.js';
 import { bodies, message } from '../support/messages.js';
 import { SpawnedNode, runNode } from '../support/spawned-node.js';
@@ -29,6 +30,43 @@ describe('--data-dir', () => {
     expect(after.stderr).toMatch(new RegExp(`^projection-node: data directory ${join(dir, 'n1')}: \\d+ syncs?\n$`));
     expect(bodies(before.stdout)[0]).toMatchObject({ version: 1, state: [{ id: 1, n: 1 }] });
     expect(bodies(after.stdout)[1]).toMatchObject({ version: 1, state: [{ id: 2, n: 2 }] });
+  });
+
+  it('keeps DIR for a node asked anything before init, and says so when init comes', async () => {
+    const dir = dataDir();
+    const init = '{"type":"init","msg_id":2,"node_id":"n1","node_ids":["n1"]}';
+    const first = await runNode(lines('{"type":"list","msg_id":1}', init, update(3)), ['--data-dir', dir]);
+    expect(bodies(first.stdout).map(({ type }) => type)).toEqual(['list_ok', 'init_ok', 'projection_updated']);
+    const [said, syncs, rest] = first.stderr.split('\n');
+    expect(said).toBe(
+      `projection-node: init named this node "n1", but its data stays in ${dir}, where a request before init put it; a node started with init first uses ${join(dir, 'n1')}`,
+    );
+    expect(syncs).toMatch(new RegExp(`^projection-node: data directory ${dir}: \\d+ syncs?$`));
+    expect(rest).toBe('');
+    expect(readdirSync(dir).sort()).toEqual(['log-000000000000.pnr']);
+    // Asked before init again, it finds the update; started with init first, it uses DIR/n1 instead.
+    expect(bodies((await runNode(lines(read(1)), ['--data-dir', dir])).stdout)[0]).toMatchObject({ version: 1 });
+    const named = await runNode(lines(init, read(3)), ['--data-dir', dir]);
+    expect(bodies(named.stdout)[1]).toMatchObject({ type: 'error', code: 20 });
+  });
+
+  it('keeps a node whose id is not a plain name in DIR/_<digest>: never outside DIR, whatever init says', async () => {
+    const ids = ['..', '../escaped', 'x'.repeat(300), 'lock'];
+    const runs = ids.map(async (id) => {
+      const parent = dataDir();
+      const dir = join(parent, 'data');
+      const init = `{"type":"init","msg_id":1,"node_id":${JSON.stringify(id)},"node_ids":[${JSON.stringify(id)}]}`;
+      const first = await runNode(lines(init, update(2)), ['--data-dir', dir]);
+      expect(
+        bodies(first.stdout).map(({ type }) => type),
+        id,
+      ).toEqual(['init_ok', 'projection_updated']);
+      expect(readdirSync(parent), id).toEqual(['data']);
+      expect(readdirSync(dir), id).toEqual([nodeFolder(id)]);
+      const again = await runNode(lines(init, read(2)), ['--data-dir', dir]);
+      expect(bodies(again.stdout)[1], id).toMatchObject({ type: 'read_ok', version: 1 });
+    });
+    await Promise.all(runs);
   });
 
   it('writes the log as the README describes it: a header, then framed JSON records', async () => {
