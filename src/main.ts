@@ -107,6 +107,8 @@ export async function main(args: readonly string[]): Promise<number> {
     log(`projection-node: data directory ${journal.dir}: ${syncs} ${syncs === 1 ? 'sync' : 'syncs'}`);
     journal.close();
   };
+  // Every orderly exit passes here, the ones process.exit() takes too (a reader gone, a second signal).
+  process.once('exit', closeJournal);
   let stopping = false;
   const stop = (): void => {
     // A second signal means now: a reader that never reads would otherwise keep us waiting.
@@ -115,10 +117,7 @@ export async function main(args: readonly string[]): Promise<number> {
     node.stop();
     // Writes to a pipe are asynchronous on POSIX: exiting now could cut the last reply off
     // mid-line. This write's callback runs once everything before it is out.
-    output.write('', () => {
-      closeJournal();
-      process.exit(0);
-    });
+    output.write('', () => process.exit(0));
   };
   // SIGHUP, a closed terminal or a supervisor's reload: the same orderly stop, never a cut-off reply.
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {

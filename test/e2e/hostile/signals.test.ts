@@ -1,6 +1,6 @@
 /** Signals and a reader that goes away: the node ends in order, with whole replies only. */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,50 @@ describe('the reader going away (EPIPE)', () => {
     expect(result.code).toBe(0);
     expect(result.signal).toBeNull();
     expect(result.stderr).toBe('');
+  });
+});
+
+describe('with --data-dir, a node ended by its reader going away or by a second signal', () => {
+  const state = JSON.stringify({ pad: 'x'.repeat(10_000) });
+  /** ~10 MB of replies to read, after one write. */
+  const requests = [
+    message(`{"type":"create","msg_id":0,"name":"p","initial_state":${state}}`),
+    ...Array.from({ length: 1000 }, (_, i) => message(`{"type":"read","msg_id":${i + 1},"projection":"p"}`)),
+  ];
+  /** What is left in the data directory once `end` has ended the node, which must exit 0. */
+  const leftAfter = async (end: (node: SpawnedNode) => Promise<void>): Promise<string[]> => {
+    const dir = mkdtempSync(join(tmpdir(), 'projection-node-lock-'));
+    try {
+      const node = new SpawnedNode(['--data-dir', dir]);
+      node.writeLines(requests);
+      await node.waitForLines(1);
+      await end(node);
+      return readdirSync(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('releases its lock when the reader closes stdout', async () => {
+    const left = await leftAfter(async (node) => {
+      node.child.stdout.destroy();
+      node.endInput();
+      expect((await node.finished()).code).toBe(0);
+    });
+    expect(left).toEqual(['log-000000000000.pnr']);
+  });
+
+  it('releases its lock on a second signal, while its reader is not reading', async () => {
+    const left = await leftAfter(async (node) => {
+      node.child.stdout.pause();
+      const exited = new Promise<number | null>((resolve) => node.child.once('exit', (code) => resolve(code)));
+      node.child.kill('SIGTERM');
+      node.child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      node.child.stdout.resume();
+      await node.finished();
+    });
+    expect(left).toEqual(['log-000000000000.pnr']);
   });
 });
 
