@@ -6,6 +6,8 @@ export interface Head {
   readonly dest?: string;
   readonly type?: string;
   readonly msgId?: unknown;
+  /** Set when the body says it is a reply: such a message is never answered. */
+  readonly inReplyTo?: unknown;
 }
 
 const WHITE = /[ \t\n\r]*/y;
@@ -86,7 +88,7 @@ function members(tokens: Tokens, nested?: { name: string; read: () => boolean })
 
 /**
  * The envelope fields a cut-off line names before its payload: `src` and `dest`, and
- * the body's `type` and `msg_id`, each only where it stands at its own level.
+ * the body's `type`, `msg_id` and `in_reply_to`, each only where it stands at its own level.
  */
 export function readHead(text: string): Head {
   const tokens = new Tokens(text);
@@ -111,6 +113,7 @@ export function readHead(text: string): Head {
     dest: stringAt(top, 'dest'),
     type: stringAt(body, 'type'),
     msgId: body.get('msg_id'),
+    inReplyTo: body.get('in_reply_to'),
   };
 }
 

@@ -189,13 +189,14 @@ export class Intake {
 
   /**
    * A line over the cap, dropped: answered with error 12 if its head names who sent it
-   * and the msg_id to answer (every sender writes those before the payload), else logged.
+   * and the msg_id to answer (every sender writes those before the payload), and is not
+   * a reply; else logged.
    */
   oversize(head: string, lineNumber: number): Received | undefined {
     const { maxLineBytes, log } = this.options;
     const what = `longer than --max-line-bytes (${maxLineBytes})`;
-    const { src, dest, type, msgId } = readHead(head);
-    if (src === undefined || !isInteger(msgId)) {
+    const { src, dest, type, msgId, inReplyTo } = readHead(head);
+    if (src === undefined || !isInteger(msgId) || inReplyTo !== undefined) {
       log(`line ${lineNumber}: ${what}; dropped`);
       return undefined;
     }
@@ -206,9 +207,9 @@ export class Intake {
 
   /** A large line that memory has no room for now: error 11 by its head, if the head names whom to answer. */
   private tooLargeNow(line: string, lineNumber: number): Received | undefined {
-    const { src, dest, type, msgId } = readHead(line.slice(0, HEAD_CHARS));
+    const { src, dest, type, msgId, inReplyTo } = readHead(line.slice(0, HEAD_CHARS));
     const what = `a message of ${Math.ceil(line.length / 2 ** 20)} MiB, for which memory has no room now`;
-    if (src === undefined || !isInteger(msgId)) {
+    if (src === undefined || !isInteger(msgId) || inReplyTo !== undefined) {
       this.options.log(`line ${lineNumber}: ${what}; dropped`);
       return undefined;
     }

@@ -29,7 +29,9 @@ describe('the head of a line over the cap', () => {
       dest: 'n1',
       type: 'rebuild',
       msgId: 7,
+      inReplyTo: undefined,
     });
+    expect(readHead('{"src":"c1","body":{"in_reply_to":3,"type":"x","msg_id":7,"pad":"').inReplyTo).toBe(3);
     // A msg_id inside the payload, or cut off by the end of the head, is not the message's.
     expect(readHead('{"src":"c1","body":{"type":"rebuild","events":[{"msg_id":9}],"msg_id":1').msgId).toBeUndefined();
     expect(readHead('{"src":"c1","body":{"msg_id":12').msgId).toBeUndefined();

@@ -33,6 +33,16 @@ describe('input', () => {
     expect(harness.logs).toEqual(['line 1: longer than --max-line-bytes (100); dropped, and answered with error 12']);
   });
 
+  it('drops a reply over maxLineBytes without answering it, as it would drop one under the cap', async () => {
+    const harness = start(withEcho, 100);
+    harness.send(
+      `{"src":"c1","dest":"n1","body":{"in_reply_to":5,"type":"echo","msg_id":1,"echo":"${'x'.repeat(200)}"}}`,
+      '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":2}}',
+    );
+    expect(await harness.finish()).toEqual(['{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":2}}']);
+    expect(harness.logs).toEqual(['line 1: longer than --max-line-bytes (100); dropped']);
+  });
+
   it('strips a UTF-8 byte order mark and a CR before the newline', async () => {
     const { out, logs } = await exchange(
       ['\uFEFF{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":1,"echo":"bom"}}\r'],
