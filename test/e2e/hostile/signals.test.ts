@@ -50,7 +50,10 @@ describe('with --data-dir, a node ended by its reader going away or by a second 
     const left = await leftAfter(async (node) => {
       node.child.stdout.destroy();
       node.endInput();
-      expect((await node.finished()).code).toBe(0);
+      const { code, stderr } = await node.finished();
+      expect(code).toBe(0);
+      // Its only line on stderr, as at every orderly exit with --data-dir.
+      expect(stderr).toMatch(/^projection-node: data directory [^\n]+: \d+ syncs?\n$/);
     });
     expect(left).toEqual(['log-000000000000.pnr']);
   });
