@@ -164,8 +164,7 @@ export class Node {
   }
 
   reply(request: Message, body: ReplyBody): void {
-    this.counts.sent(request.body.type, body);
-    this.write(this.id ?? request.dest, request.src, body, request.body.msg_id, request.body.type);
+    this.answer(request, body, request.body.type);
   }
 
   send(dest: string, body: ReplyBody): void {
@@ -267,7 +266,8 @@ export class Node {
     if (!route) {
       const supported = [...this.routes].filter(([, { peersOnly }]) => !peersOnly).map(([name]) => name);
       const text = `unsupported message type ${JSON.stringify(type)}; supported: ${supported.join(', ')}`;
-      this.reply(message, errorBody(ErrorCode.notSupported, text));
+      // Counted under "other", as a type the node does not serve is: to this sender it serves none.
+      this.answer(message, errorBody(ErrorCode.notSupported, text), undefined);
       return;
     }
     try {
@@ -297,6 +297,12 @@ export class Node {
       ErrorCode.crash,
       `${type}: internal error: ${error instanceof Error ? error.message : String(error)}`,
     );
+  }
+
+  /** Replies to `request`, counted in stats under `countedAs` (undefined: "other"). */
+  private answer(request: Message, body: ReplyBody, countedAs: string | undefined): void {
+    this.counts.sent(countedAs, body);
+    this.write(this.id ?? request.dest, request.src, body, request.body.msg_id, request.body.type);
   }
 
   private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown, requestType: string | undefined): void {

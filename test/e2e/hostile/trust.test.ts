@@ -55,9 +55,12 @@ describe('forward', () => {
         forward('c1', 3, create(mine)),
         forward('n1', 4, create(mine)), // this node's own id is no peer either
         forward('n2', 5, { type: 'list', msg_id: 51 }),
+        line('c1', { type: 'stats', msg_id: 6 }),
       ].join('\n')}\n`,
     );
     const [, ...replies] = bodies(result.stdout);
+    // Refused as a type this node does not serve, and counted so: under "other", as before init.
+    expect(replies.pop()).toMatchObject({ requests: { forward: 1, init: 1, other: 3 } });
     const unsupported =
       'unsupported message type "forward"; supported: init, create, update, rebuild, read, query, list, delete, describe, stats';
     expect(replies).toEqual([
