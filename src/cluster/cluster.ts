@@ -12,6 +12,15 @@ const forwardSchema = z.object({
   request: z.looseObject({ type: z.string() }),
 });
 
+/**
+ * A peer's answer to a forward, as relayed to a client: an error with its code and text, or
+ * another type. Checked, never reshaped: the client gets the body as the owner wrote it.
+ */
+const forwardReplySchema = z.union([
+  z.looseObject({ type: z.literal('error'), code: z.int(), text: z.string() }),
+  z.looseObject({ type: z.string().refine((type) => type !== 'error') }),
+]);
+
 /** Serves a message type's request on this node: what a single node does with every request. */
 export type ServeHere = (message: MessageType, request: Request) => ReplyBody;
 
@@ -67,7 +76,10 @@ export class Cluster {
   private async forward(owner: string, client: string, body: Body, size: number): Promise<Body> {
     const { type } = body;
     try {
-      return await this.node.rpc(owner, { type: 'forward', client, request: body }, this.rpcTimeoutMs, size);
+      const reply = await this.node.rpc(owner, { type: 'forward', client, request: body }, this.rpcTimeoutMs, size);
+      if (!forwardReplySchema.safeParse(reply).success)
+        throw new RpcError(ErrorCode.crash, `${owner} answered with a malformed reply`);
+      return reply;
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
       // A timed-out write leaves the client unsure of what the owner did; a read or a refusal does not.

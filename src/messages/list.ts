@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import { defineMessage } from './message.js';
 import { MAX_NAME_LENGTH, pageCount } from './schemas.js';
 
@@ -36,7 +37,10 @@ export const list = defineMessage({
       for (const answer of answers) {
         if (answer.error) throw answer.error;
         if (answer.reply.type !== 'list_ok') return answer.reply;
-        for (const summary of answer.reply.projections as unknown[]) projections.push(summary);
+        const { projections: page } = answer.reply;
+        if (!Array.isArray(page))
+          throw new RpcError(ErrorCode.crash, `list: ${answer.node} answered with a malformed list_ok`);
+        for (const summary of page) projections.push(summary);
       }
       if (!paged(body)) return { type: 'list_ok', projections };
       const start = body.offset ?? 0;
