@@ -1,12 +1,41 @@
 import * as z from 'zod';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
+import { stringifyJson } from '../json/stringify.js';
 import { defineMessage } from './message.js';
 import { MAX_NAME_LENGTH, pageCount } from './schemas.js';
+import { MAX_STATE_JSON } from './state-size.js';
 
 interface Page {
   readonly prefix?: string | undefined;
   readonly offset?: number | undefined;
   readonly limit?: number | undefined;
+}
+
+/** What one summary's JSON, `{"name":…,"version":…}` and its comma, adds beyond its name's JSON, at most. */
+const SUMMARY_OVERHEAD = 40;
+/** How much longer a string's JSON may be than the string: a control character becomes \u0000. */
+const ESCAPE_GROWTH = 6;
+
+/**
+ * Throws error 12 if the JSON of `summaries` would pass `maxJson`, the bound on a state's
+ * JSON that keeps every reply writable (MAX_STATE_JSON; V8's longest string is about twice
+ * it). Measured only when a cheap upper bound on their length passes it.
+ */
+function checkLength(summaries: readonly unknown[], maxJson: number): void {
+  let atMost = 2;
+  for (const summary of summaries) {
+    const name = (summary as { name?: unknown }).name;
+    atMost += SUMMARY_OVERHEAD + 2 + ESCAPE_GROWTH * (typeof name === 'string' ? name.length : MAX_NAME_LENGTH);
+  }
+  if (atMost <= maxJson) return;
+  // "[", "]", and a comma between each two.
+  let length = 1 + Math.max(summaries.length, 1);
+  for (const summary of summaries) length += stringifyJson(summary).length;
+  if (length <= maxJson) return;
+  throw new RpcError(
+    ErrorCode.malformedRequest,
+    `list: the reply would be ${length} characters long, over the ${maxJson} a reply may have; ask for pages with offset and limit`,
+  );
 }
 
 /** Without any paging option the reply is as it always was: every projection, and no total. */
@@ -23,9 +52,14 @@ export const list = defineMessage({
     offset: pageCount.optional(),
     limit: pageCount.optional(),
   }),
-  run({ store }, { body }) {
-    if (!paged(body)) return { type: 'list_ok', projections: store.list() };
+  run({ store, room }, { body }) {
+    if (!paged(body)) {
+      const projections = store.list();
+      checkLength(projections, room.maxJson);
+      return { type: 'list_ok', projections };
+    }
     const { items, total } = store.page(body.prefix, body.offset, body.limit);
+    checkLength(items, room.maxJson);
     return { type: 'list_ok', projections: items, total };
   },
   // Every node lists what it owns, filtered by the prefix; the page is taken from the merged list.
@@ -37,15 +71,20 @@ export const list = defineMessage({
       for (const answer of answers) {
         if (answer.error) throw answer.error;
         if (answer.reply.type !== 'list_ok') return answer.reply;
-        const { projections: page } = answer.reply;
-        if (!Array.isArray(page))
+        const { projections: listed } = answer.reply;
+        if (!Array.isArray(listed))
           throw new RpcError(ErrorCode.crash, `list: ${answer.node} answered with a malformed list_ok`);
-        for (const summary of page) projections.push(summary);
+        for (const summary of listed) projections.push(summary);
       }
-      if (!paged(body)) return { type: 'list_ok', projections };
+      if (!paged(body)) {
+        checkLength(projections, MAX_STATE_JSON);
+        return { type: 'list_ok', projections };
+      }
       const start = body.offset ?? 0;
       const end = body.limit === undefined ? undefined : start + body.limit;
-      return { type: 'list_ok', projections: projections.slice(start, end), total: projections.length };
+      const page = projections.slice(start, end);
+      checkLength(page, MAX_STATE_JSON);
+      return { type: 'list_ok', projections: page, total: projections.length };
     },
   },
 });

@@ -87,4 +87,36 @@ describe('list pages', () => {
       '12: list: prefix must be at most 1024 characters',
     ]);
   });
+
+  it('is error 12 when its JSON would pass the bound on a reply, which paging keeps it under', async () => {
+    // The five summaries' JSON is 153 characters: a bound of 120 holds three, not all five.
+    expect(JSON.stringify(NAMES.map((name) => ({ name, version: 0 })))).toHaveLength(153);
+    const creates = NAMES.map((name) => ({ type: 'create', name }));
+    const lists = [{}, { prefix: 'user-' }, { limit: 3 }].map((list) => ({ type: 'list', ...list }));
+    const { out } = await exchange(requestLines([...creates, ...lists]), (node) =>
+      serveProjections(node, { rpcTimeoutMs: 1000, maxStateJson: 120 }),
+    );
+    const [all, users, page] = bodies(out).slice(NAMES.length);
+    expect(all).toEqual({
+      type: 'error',
+      in_reply_to: NAMES.length + 1,
+      code: 12,
+      text: 'list: the reply would be 153 characters long, over the 120 a reply may have; ask for pages with offset and limit',
+    });
+    expect(names(users)).toEqual(['user-1', 'user-2', 'user-3']);
+    expect(names(page)).toEqual(['user-1', 'order-1', 'user-2']);
+  });
+
+  it('measures escaped names as written: a bound of exactly their JSON holds them, one less does not', async () => {
+    const name = 'a\u0001"b\\';
+    const exact = JSON.stringify([{ name, version: 0 }]).length;
+    const list = async (maxStateJson: number): Promise<ReplyBody | undefined> => {
+      const { out } = await exchange(requestLines([{ type: 'create', name }, { type: 'list' }]), (node) =>
+        serveProjections(node, { rpcTimeoutMs: 1000, maxStateJson }),
+      );
+      return bodies(out)[1];
+    };
+    expect(names(await list(exact))).toEqual([name]);
+    expect(await list(exact - 1)).toMatchObject({ type: 'error', code: 12 });
+  });
 });
