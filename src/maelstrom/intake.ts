@@ -51,6 +51,8 @@ export interface IntakeOptions {
   readonly rewriteLine?: (line: string) => string;
   /** Takes each chunk back once no part of it is held here: the lines split from it are text by then. */
   readonly recycle?: (chunk: Buffer) => void;
+  /** Added to the diagnostic of a line that looks like a body sent alone: an object with a string type, no src and no body. */
+  readonly bareBodyHint?: string;
 }
 
 const NEWLINE = 0x0a;
@@ -274,7 +276,13 @@ export class Intake {
     if (!isAnswerable(issues.issues)) {
       // Only what leaves nobody to answer is named: a wrong dest alone would still be answered.
       const why = describeIssues({ issues: issues.issues.filter(leavesNobodyToAnswer) });
-      return this.unanswerable(lineNumber, `cannot answer: ${why}`, line);
+      const { bareBodyHint } = this.options;
+      const bare =
+        bareBodyHint !== undefined &&
+        typeof parsed.type === 'string' &&
+        parsed.src === undefined &&
+        parsed.body === undefined;
+      return this.unanswerable(lineNumber, `cannot answer: ${why}${bare ? ` (${bareBodyHint})` : ''}`, line);
     }
     const raw = parsed as { src: string; dest?: unknown; body: JsonObject };
     const tooDeep = nestingError(size, raw, MAX_NESTING);

@@ -31,6 +31,8 @@ export interface NodeOptions {
   readonly rewriteLine?: (line: string) => string;
   /** Takes back each chunk of input once nothing here holds it, so that the input may read into it again. */
   readonly recycle?: (chunk: Buffer) => void;
+  /** Added to the diagnostic of a line that looks like a body sent alone (see IntakeOptions). */
+  readonly bareBodyHint?: string;
   /** The bound on what RPCs waiting for answers hold (MAX_PENDING_RPC_BYTES unless a test says otherwise). */
   readonly maxPendingRpcBytes?: number;
 }
@@ -135,6 +137,7 @@ export class Node {
       ...(this.options.canParse ? { canParse: this.options.canParse } : {}),
       ...(this.options.rewriteLine ? { rewriteLine: this.options.rewriteLine } : {}),
       ...(this.options.recycle ? { recycle: this.options.recycle } : {}),
+      ...(this.options.bareBodyHint ? { bareBodyHint: this.options.bareBodyHint } : {}),
     });
     const error = await this.read(intake);
     // Nothing more can be read, so the input has ended; what was read is still answered.

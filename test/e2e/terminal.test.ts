@@ -191,7 +191,9 @@ describe('the terminal flags in a pipe', () => {
     const { stdout, stderr, code } = await runNode(`${list}\n{"type":"list"}\n`, ['--pretty']);
     expect(code).toBe(0);
     expect(stdout.join('\n')).toBe(JSON.stringify(JSON.parse(listOk), null, 2));
-    expect(stderr).toBe('line 2: cannot answer: src is required; body is required: "{\\"type\\":\\"list\\"}"\n');
+    expect(stderr).toBe(
+      'line 2: cannot answer: src is required; body is required (a body alone needs --interactive): "{\\"type\\":\\"list\\"}"\n',
+    );
   });
 
   it('--pretty keeps every digit of a number', async () => {
@@ -206,7 +208,9 @@ describe('the terminal flags in a pipe', () => {
   it('without the flags a bare body gets no reply, one stderr line, and replies stay compact', async () => {
     const { stdout, stderr } = await runNode(`{"type":"list"}\n${list}\n`);
     expect(stdout).toEqual([listOk]);
-    expect(stderr).toBe('line 1: cannot answer: src is required; body is required: "{\\"type\\":\\"list\\"}"\n');
+    expect(stderr).toBe(
+      'line 1: cannot answer: src is required; body is required (a body alone needs --interactive): "{\\"type\\":\\"list\\"}"\n',
+    );
   });
 });
 

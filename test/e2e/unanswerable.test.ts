@@ -26,6 +26,11 @@ describe('unanswerable lines', () => {
     ['true', 'cannot answer: the line is a JSON boolean, not an object: "true"'],
     ['null', 'cannot answer: the line is JSON null, not an object: "null"'],
     ['{}', 'cannot answer: src is required; body is required: "{}"'],
+    // A body sent alone, as typed at a terminal, says how the node takes those.
+    [
+      '{"type":"list","msg_id":1}',
+      'cannot answer: src is required; body is required (a body alone needs --interactive): "{\\"type\\":\\"list\\",\\"msg_id\\":1}"',
+    ],
     [
       '{"dest":"n1","body":{"type":"list"}}',
       'cannot answer: src is required: "{\\"dest\\":\\"n1\\",\\"body\\":{\\"type\\":\\"list\\"}}"',
