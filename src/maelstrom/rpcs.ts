@@ -61,11 +61,6 @@ export class PendingRpcs {
     return this.pending.size;
   }
 
-  /** What the waiting RPCs count against the bound. */
-  get pendingBytes(): number {
-    return this.bytes;
-  }
-
   private forget(msgId: number): void {
     const pending = this.pending.get(msgId);
     if (pending === undefined) return;
