@@ -272,6 +272,10 @@ export class Intake {
       const what = parsed === null ? 'JSON null' : `a JSON ${jsonTypeOf(parsed)}`;
       return this.unanswerable(lineNumber, `cannot answer: the line is ${what}, not an object`, line);
     }
+    // A reply, however malformed, is never answered: whoever waits for it judges it, and an
+    // error sent back to a peer could be answered again, and so on without end.
+    if (typeof parsed.src === 'string' && isJsonObject(parsed.body) && parsed.body.in_reply_to !== undefined)
+      return this.checked(parsed as unknown as Message, size, lineNumber);
     const issues = issuesWithInput(envelopeSchema, parsed);
     if (!isAnswerable(issues.issues)) {
       // Only what leaves nobody to answer is named: a wrong dest alone would still be answered.

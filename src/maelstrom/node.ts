@@ -264,6 +264,13 @@ export class Node {
     streamed?: ArraySink,
   ): void {
     const { type } = message.body;
+    // An error sent back to a peer's message that asked for no reply could be answered again, without end.
+    if (message.body.msg_id === undefined && this.isPeer(message.src)) {
+      this.options.log(
+        `dropped ${JSON.stringify(type)} from ${message.src}: a peer's message without msg_id gets no reply`,
+      );
+      return;
+    }
     const found = checkedRoute ?? this.routes.get(type);
     const route = found?.peersOnly && !this.isPeer(message.src) ? undefined : found;
     if (!route) {

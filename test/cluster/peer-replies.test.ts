@@ -29,6 +29,13 @@ describe('a peer that answers a forward with a malformed body', () => {
     expect(body).toEqual({ type: 'error', in_reply_to: 7, code: 13, text: 'read: n2 answered with a malformed reply' });
   });
 
+  it('makes the relayed reply error 13 when it has no type, rather than answering the peer', async () => {
+    const body = await relayed({ type: 'read', msg_id: 6, projection: name }, (inReplyTo) => ({
+      in_reply_to: inReplyTo,
+    }));
+    expect(body).toEqual({ type: 'error', in_reply_to: 6, code: 13, text: 'read: n2 answered with a malformed reply' });
+  });
+
   it('makes a merged list error 13 when a list_ok has no array of projections', async () => {
     const body = await relayed({ type: 'list', msg_id: 8 }, (inReplyTo) => ({
       type: 'list_ok',

@@ -71,6 +71,26 @@ describe('forward', () => {
     ]);
   });
 
+  it('a peer message without msg_id, or a reply however malformed, gets no reply, so two nodes cannot loop', async () => {
+    const result = await runNode(
+      `${[
+        init,
+        line('n2', { type: 'hello' }),
+        line('n2', { type: 'error', code: 10, text: 'unsupported' }),
+        line('n2', { in_reply_to: 5 }),
+        line('n2', { type: 7, in_reply_to: 6 }),
+      ].join('\n')}\n`,
+    );
+    expect(bodies(result.stdout)).toEqual([{ type: 'init_ok', in_reply_to: 1 }]);
+    expect(result.stderr.split('\n')).toEqual([
+      'dropped "hello" from n2: a peer\'s message without msg_id gets no reply',
+      'dropped "error" from n2: a peer\'s message without msg_id gets no reply',
+      'line 4: dropped reply from n2 to 5: no request is waiting for it',
+      'line 5: dropped reply from n2 to 6: no request is waiting for it',
+      '',
+    ]);
+  });
+
   it('from a peer is served only for names this node owns', async () => {
     const result = await runNode(
       `${[
