@@ -38,6 +38,15 @@ function checkLength(summaries: readonly unknown[], maxJson: number): void {
   );
 }
 
+/** A peer's summary of one projection, as list_ok carries it. */
+function isSummary(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string';
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
 /** Without any paging option the reply is as it always was: every projection, and no total. */
 const paged = ({ prefix, offset, limit }: Page): boolean =>
   prefix !== undefined || offset !== undefined || limit !== undefined;
@@ -65,26 +74,30 @@ export const list = defineMessage({
   // Every node lists what it owns, filtered by the prefix; the page is taken from the merged list.
   gather: {
     everywhere: () => true,
-    ask: ({ offset: _offset, limit: _limit, ...rest }) => rest,
+    ask: ({ offset, limit, ...rest }) => {
+      if (limit === undefined) return rest;
+      // No name past a node's first offset + limit can be in the page: each is asked for those alone.
+      const first = pageCount.parse(offset ?? 0) + pageCount.parse(limit);
+      return Number.isSafeInteger(first) ? { ...rest, limit: first } : rest;
+    },
     merge(answers, body) {
+      const start = body.offset ?? 0;
+      const end = body.limit === undefined ? Number.POSITIVE_INFINITY : start + body.limit;
       const projections: unknown[] = [];
+      /** Names of the nodes before this one in the merged list: where its own start. */
+      let before = 0;
       for (const answer of answers) {
         if (answer.error) throw answer.error;
         if (answer.reply.type !== 'list_ok') return answer.reply;
-        const { projections: listed } = answer.reply;
-        if (!Array.isArray(listed))
+        const { projections: listed, total } = answer.reply;
+        if (!Array.isArray(listed) || !listed.every(isSummary) || !(total === undefined || isCount(total)))
           throw new RpcError(ErrorCode.crash, `list: ${answer.node} answered with a malformed list_ok`);
-        for (const summary of listed) projections.push(summary);
+        for (let index = Math.max(start - before, 0); index < listed.length && before + index < end; index++)
+          projections.push(listed[index]);
+        before += total ?? listed.length;
       }
-      if (!paged(body)) {
-        checkLength(projections, MAX_STATE_JSON);
-        return { type: 'list_ok', projections };
-      }
-      const start = body.offset ?? 0;
-      const end = body.limit === undefined ? undefined : start + body.limit;
-      const page = projections.slice(start, end);
-      checkLength(page, MAX_STATE_JSON);
-      return { type: 'list_ok', projections: page, total: projections.length };
+      checkLength(projections, MAX_STATE_JSON);
+      return paged(body) ? { type: 'list_ok', projections, total: before } : { type: 'list_ok', projections };
     },
   },
 });

@@ -31,11 +31,11 @@ describe('a 3-node cluster', () => {
     const page = await c1.request('n2', { type: 'list', prefix: 'u-', offset: 1, limit: 3 });
     expect(page).toMatchObject({ type: 'list_ok', total: 6 });
     expect(page.projections).toEqual(users.slice(1, 4));
-    // Each node is asked for every match: the page is cut once, from the merged list.
+    // Each node is asked for its first offset + limit matches and their count: the page is cut once, from the merged list.
     const asked = forwards(net.log).slice(-2);
     expect(asked.map(({ body }) => body.request)).toEqual([
-      { type: 'list', msg_id: expect.any(Number), prefix: 'u-' },
-      { type: 'list', msg_id: expect.any(Number), prefix: 'u-' },
+      { type: 'list', msg_id: expect.any(Number), prefix: 'u-', limit: 4 },
+      { type: 'list', msg_id: expect.any(Number), prefix: 'u-', limit: 4 },
     ]);
 
     const sent = forwards(net.log).length;
