@@ -70,25 +70,38 @@ export class Cluster {
   }
 
   /**
-   * Asks `owner` to run a client's request there, as `body` (`size` characters of input,
-   * held while it waits); its reply body comes back as ours.
+   * Asks `owner` to run a client's request there, as `body` (`size` characters of input);
+   * its reply body comes back as ours. Nothing here keeps `body` once it is sent.
    */
-  private async forward(owner: string, client: string, body: Body, size: number): Promise<Body> {
+  private forward(owner: string, client: string, body: Body, size: number): Promise<Body> {
     const { type } = body;
+    let reply: Promise<Body>;
     try {
-      const reply = await this.node.rpc(owner, { type: 'forward', client, request: body }, this.rpcTimeoutMs, size);
-      if (!forwardReplySchema.safeParse(reply).success)
-        throw new RpcError(ErrorCode.crash, `${owner} answered with a malformed reply`);
-      return reply;
+      reply = this.node.rpc(owner, { type: 'forward', client, request: body }, this.rpcTimeoutMs, size);
     } catch (error) {
-      if (!(error instanceof RpcError)) throw error;
-      // A timed-out write leaves the client unsure of what the owner did; a read or a refusal does not.
-      const unsure =
-        error.code === ErrorCode.timeout && this.byType.get(type)?.writes
-          ? `; the ${type} may or may not have happened`
-          : '';
-      throw new RpcError(error.code, `${type}: ${error.message}${unsure}`);
+      return Promise.reject(this.relabeled(type, error));
     }
+    return reply.then(
+      (answer) => {
+        if (!forwardReplySchema.safeParse(answer).success)
+          throw this.relabeled(type, new RpcError(ErrorCode.crash, `${owner} answered with a malformed reply`));
+        return answer;
+      },
+      (error: unknown) => {
+        throw this.relabeled(type, error);
+      },
+    );
+  }
+
+  /** A forward's failure as the client sees it: its request type first, and whether a write may have happened. */
+  private relabeled(type: string, error: unknown): unknown {
+    if (!(error instanceof RpcError)) return error;
+    // A timed-out write leaves the client unsure of what the owner did; a read or a refusal does not.
+    const unsure =
+      error.code === ErrorCode.timeout && this.byType.get(type)?.writes
+        ? `; the ${type} may or may not have happened`
+        : '';
+    return new RpcError(error.code, `${type}: ${error.message}${unsure}`);
   }
 
   /** Asks every node, this one included, the request as `gather` puts it, and merges their answers. */

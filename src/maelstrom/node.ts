@@ -291,7 +291,10 @@ export class Node {
     }
   }
 
-  private replyLater(request: Message, result: Promise<ReplyBody>): void {
+  private replyLater(message: Message, result: Promise<ReplyBody>): void {
+    // Only what the reply needs is kept while it is worked out: not the body, which may be large.
+    const { src, dest, body } = message;
+    const request: Message = { src, dest, body: { type: body.type, msg_id: body.msg_id } };
     const done = result.then(
       (body) => this.reply(request, body),
       (error: unknown) => this.reply(request, this.failure(request.body.type, error)),

@@ -28,10 +28,12 @@ export class PendingRpcs {
    */
   start(dest: string, timeoutMs: number, holds = 0): { msgId: number; reply: Promise<Body> } {
     const bytes = RPC_BYTES + holds;
-    if (this.pending.size > 0 && this.bytes + bytes > this.maxBytes) {
+    const waiting = this.pending.size;
+    if (waiting > 0 && this.bytes + bytes > this.maxBytes) {
+      const what = waiting === 1 ? '1 request to another node is' : `${waiting} requests to other nodes are`;
       throw new RpcError(
         ErrorCode.temporarilyUnavailable,
-        `${dest} was not asked: ${this.pending.size} requests to other nodes are waiting for answers already; try again later`,
+        `${dest} was not asked: ${what} waiting for an answer already; try again later`,
       );
     }
     const msgId = this.nextMsgId++;

@@ -40,8 +40,29 @@ describe('forwards to a peer that never answers', () => {
         type: 'error',
         in_reply_to: body.in_reply_to,
         code: 11,
-        text: `read: n2 was not asked: ${forwarded.length} requests to other nodes are waiting for answers already; try again later`,
+        text: `read: n2 was not asked: ${forwarded.length} requests to other nodes are waiting for an answer already; try again later`,
       });
     }
+  });
+
+  it('keep only what their replies need, not the requests: a MiB of {} each is not held while they wait', async () => {
+    const name = nameOwnedBy('n2', ['n1', 'n2'], 'silent');
+    // Parsed, each such request takes about 24 MB of heap; twelve held would be about 290 MB.
+    const pad = `[${Array.from({ length: 350_000 }, () => '{}').join(',')}]`;
+    const node = new SpawnedNode(['--rpc-timeout-ms', '600000']);
+    node.writeLines([
+      '{"src":"c0","dest":"n1","body":{"type":"init","msg_id":0,"node_id":"n1","node_ids":["n1","n2"]}}',
+    ]);
+    for (let id = 1; id <= 12; id++)
+      node.writeLines([
+        `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":${id},"projection":"${name}","pad":${pad}}}`,
+      ]);
+    node.writeLines(['{"src":"c1","dest":"n1","body":{"type":"stats","msg_id":13}}']);
+    const out = await node.waitForLines(14);
+    node.child.kill('SIGTERM');
+    await node.finished();
+    expect(out.filter((line) => line.includes('"type":"forward"'))).toHaveLength(12);
+    const stats = JSON.parse(out[13] ?? '') as { body: { heap_used_bytes: number } };
+    expect(stats.body.heap_used_bytes).toBeLessThan(150 * 1024 * 1024);
   });
 });

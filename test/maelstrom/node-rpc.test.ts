@@ -68,7 +68,7 @@ describe('rpc', () => {
     expect(() => harness.node.rpc('n2', { type: 'ping', n: 3 }, 60_000)).toThrow(
       new RpcError(
         ErrorCode.temporarilyUnavailable,
-        'n2 was not asked: 3 requests to other nodes are waiting for answers already; try again later',
+        'n2 was not asked: 3 requests to other nodes are waiting for an answer already; try again later',
       ),
     );
     expect(harness.node.pendingRpcCount).toBe(3);
