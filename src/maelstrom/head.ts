@@ -60,10 +60,13 @@ function scalar(tokens: Tokens): { value: unknown } | undefined {
   return text === undefined ? undefined : { value: parseJson(text) };
 }
 
+/** The value of a member that is there, but not as a whole scalar. */
+const UNKNOWN = Symbol('unknown');
+
 /**
  * Reads the members of an object whose "{" was just taken, until the first value that
  * is not a scalar (or the end); `nested` reads such a member's object instead, once.
- * Returns the scalars by name.
+ * Returns the scalars by name, and the member it stopped at as UNKNOWN.
  */
 function members(tokens: Tokens, nested?: { name: string; read: () => boolean }): Map<string, unknown> {
   const found = new Map<string, unknown>();
@@ -78,8 +81,9 @@ function members(tokens: Tokens, nested?: { name: string; read: () => boolean })
       if (!nested.read()) return found;
     } else {
       const value = scalar(tokens);
+      // A member whose value is an object, an array or cut off is there, with a value unknown.
+      found.set(key, value === undefined ? UNKNOWN : value.value);
       if (value === undefined) return found;
-      found.set(key, value.value);
     }
     if (tokens.peek() !== ',') return found;
     tokens.skip();
@@ -104,6 +108,7 @@ export function readHead(text: string): Head {
       return true;
     },
   });
+  const known = (value: unknown): unknown => (value === UNKNOWN ? undefined : value);
   const stringAt = (map: Map<string, unknown>, key: string): string | undefined => {
     const value = map.get(key);
     return typeof value === 'string' ? value : undefined;
@@ -112,7 +117,8 @@ export function readHead(text: string): Head {
     src: stringAt(top, 'src'),
     dest: stringAt(top, 'dest'),
     type: stringAt(body, 'type'),
-    msgId: body.get('msg_id'),
+    msgId: known(body.get('msg_id')),
+    // An in_reply_to that is an object, an array or cut off still makes the message a reply.
     inReplyTo: body.get('in_reply_to'),
   };
 }

@@ -32,6 +32,10 @@ describe('the head of a line over the cap', () => {
       inReplyTo: undefined,
     });
     expect(readHead('{"src":"c1","body":{"in_reply_to":3,"type":"x","msg_id":7,"pad":"').inReplyTo).toBe(3);
+    // An in_reply_to that is an object or an array is there too, though its value is not read.
+    for (const value of ['{}', '[1]', '{"a":'])
+      expect(readHead(`{"src":"c1","body":{"type":"x","msg_id":7,"in_reply_to":${value}`).inReplyTo).toBeDefined();
+    expect(readHead('{"src":"c1","body":{"type":"x","msg_id":7,"pad":[1],"in_reply_to":3').inReplyTo).toBeUndefined();
     // A msg_id inside the payload, or cut off by the end of the head, is not the message's.
     expect(readHead('{"src":"c1","body":{"type":"rebuild","events":[{"msg_id":9}],"msg_id":1').msgId).toBeUndefined();
     expect(readHead('{"src":"c1","body":{"msg_id":12').msgId).toBeUndefined();
