@@ -182,7 +182,9 @@ export class Node {
    */
   rpc(dest: string, body: ReplyBody, timeoutMs: number, holds = 0): Promise<Body> {
     const { msgId, reply } = this.rpcs.start(dest, timeoutMs, holds);
-    this.send(dest, { ...body, msg_id: msgId });
+    // msg_id goes right after type: a line the receiver finds too long is still answered by its head.
+    const { type, ...rest } = body;
+    this.send(dest, { type, msg_id: msgId, ...rest });
     return reply;
   }
 

@@ -16,10 +16,10 @@ afterEach(async () => {
 });
 
 describe('a forward', () => {
-  it("is {type, client, request, msg_id}, the README's fields in its order", async () => {
+  it("is {type, msg_id, client, request}, the README's fields in its order", async () => {
     const shown = /sends the body to the owner as\s+`(\{"type":"forward",[^`]*\})`/.exec(readme)?.[1] ?? '';
     const fields = [...shown.matchAll(/"([a-z_]+)":/g)].map(([, field]) => field);
-    expect(fields).toEqual(['type', 'client', 'request', 'msg_id']);
+    expect(fields).toEqual(['type', 'msg_id', 'client', 'request']);
 
     running = await startCluster(2);
     const name = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'].find((n) => ownerOf(n, running?.nodeIds ?? []) === 'n2');
@@ -29,8 +29,21 @@ describe('a forward', () => {
 
     const [forward] = running.log.filter((message) => message.body.type === 'forward');
     expect(forward?.line).toBe(
-      `{"src":"n1","dest":"n2","body":{"type":"forward","client":"c1","request":{"type":"read","projection":"${name}","msg_id":1},"msg_id":${String(forward?.body.msg_id)}}}`,
+      `{"src":"n1","dest":"n2","body":{"type":"forward","msg_id":${String(forward?.body.msg_id)},"client":"c1","request":{"type":"read","projection":"${name}","msg_id":1}}}`,
     );
     expect(Object.keys(forward?.body ?? {})).toEqual(fields);
+  });
+
+  it('names its msg_id ahead of the request, so an owner that finds it too long still answers it', async () => {
+    running = await startCluster(2, { maxLineBytes: 1000, rpcTimeoutMs: 60_000 });
+    const name = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'].find((n) => ownerOf(n, running?.nodeIds ?? []) === 'n2');
+    // Under the cap as the client sends it; over it once wrapped in a forward.
+    const event = { event_type: 'E', event_data: { pad: 'x'.repeat(850) } };
+    const reply = await running.client('c1').request('n1', { type: 'update', projection: name, event });
+    expect(reply).toMatchObject({
+      type: 'error',
+      code: 12,
+      text: 'forward: the message is longer than --max-line-bytes allows (1000 bytes), and was dropped unread',
+    });
   });
 });

@@ -44,6 +44,8 @@ export interface ClusterOptions {
   readonly init?: boolean;
   /** Passed as --data-dir to every node, as Maelstrom gives every node the same command line. */
   readonly dataDir?: string;
+  /** Passed as --max-line-bytes to every node. */
+  readonly maxLineBytes?: number;
 }
 
 /** One node of the network: a bin/projection-node process whose stdin and stdout the network routes. */
@@ -87,6 +89,7 @@ export class Cluster {
     this.args = [
       ...(options.rpcTimeoutMs === undefined ? [] : ['--rpc-timeout-ms', String(options.rpcTimeoutMs)]),
       ...(options.dataDir === undefined ? [] : ['--data-dir', options.dataDir]),
+      ...(options.maxLineBytes === undefined ? [] : ['--max-line-bytes', String(options.maxLineBytes)]),
     ];
     for (const id of nodeIds) this.spawnNode(id, this.args);
   }

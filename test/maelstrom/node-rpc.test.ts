@@ -14,7 +14,7 @@ describe('rpc', () => {
     const answer = harness.node.rpc('n2', { type: 'ping', n: 1 }, 60_000);
     expect(harness.node.pendingRpcCount).toBe(1);
     expect((await harness.output.waitFor(2))[1]).toBe(
-      '{"src":"n1","dest":"n2","body":{"type":"ping","n":1,"msg_id":1}}',
+      '{"src":"n1","dest":"n2","body":{"type":"ping","msg_id":1,"n":1}}',
     );
     harness.send('{"src":"n2","dest":"n1","body":{"type":"pong","in_reply_to":1,"n":2}}');
     expect(await answer).toEqual({ type: 'pong', in_reply_to: 1, n: 2 });
