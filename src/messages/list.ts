@@ -34,7 +34,7 @@ function checkLength(summaries: readonly unknown[], maxJson: number): void {
   if (length <= maxJson) return;
   throw new RpcError(
     ErrorCode.malformedRequest,
-    `list: the reply would be ${length} characters long, over the ${maxJson} a reply may have; ask for pages with offset and limit`,
+    `list: the projections would be ${length} characters of JSON, over the ${maxJson} a reply may hold; ask for pages with offset and limit`,
   );
 }
 

@@ -101,7 +101,7 @@ describe('list pages', () => {
       type: 'error',
       in_reply_to: NAMES.length + 1,
       code: 12,
-      text: 'list: the reply would be 153 characters long, over the 120 a reply may have; ask for pages with offset and limit',
+      text: 'list: the projections would be 153 characters of JSON, over the 120 a reply may hold; ask for pages with offset and limit',
     });
     expect(names(users)).toEqual(['user-1', 'user-2', 'user-3']);
     expect(names(page)).toEqual(['user-1', 'order-1', 'user-2']);
