@@ -82,15 +82,18 @@ describe('recycled input chunks', () => {
   it('change no reply and no log line, wherever the chunks are cut', async () => {
     const expected = await replies(Readable.from([bytes]));
     expect(expected.out).toHaveLength(6);
+    let reused = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(fc.nat(), { maxLength: 30 }), async (offsets) => {
         const input = new ReusingInput(cut(bytes, offsets));
         const got = await replies(input, input.recycle);
         expect(got).toEqual(expected);
-        // Buffers were in fact written over and read into again.
-        if (offsets.length > 4) expect(input.reused).toBeGreaterThan(0);
+        reused += input.reused;
       }),
       { numRuns: 30 },
     );
+    // Buffers were in fact written over and read into again. Not in every run: cuts that make
+    // each chunk longer than any spare buffer leave none to reuse.
+    expect(reused).toBeGreaterThan(0);
   });
 });
