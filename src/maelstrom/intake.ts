@@ -198,7 +198,7 @@ export class Intake {
     const { maxLineBytes, log } = this.options;
     const what = `longer than --max-line-bytes (${maxLineBytes})`;
     const { src, dest, type, msgId, inReplyTo } = readHead(head);
-    if (src === undefined || !isInteger(msgId) || inReplyTo !== undefined) {
+    if (!answersTo(src, msgId, inReplyTo)) {
       log(`line ${lineNumber}: ${what}; dropped`);
       return undefined;
     }
@@ -211,7 +211,7 @@ export class Intake {
   private tooLargeNow(line: string, lineNumber: number): Received | undefined {
     const { src, dest, type, msgId, inReplyTo } = readHead(line.slice(0, HEAD_CHARS));
     const what = `a message of ${Math.ceil(line.length / 2 ** 20)} MiB, for which memory has no room now`;
-    if (src === undefined || !isInteger(msgId) || inReplyTo !== undefined) {
+    if (!answersTo(src, msgId, inReplyTo)) {
       this.options.log(`line ${lineNumber}: ${what}; dropped`);
       return undefined;
     }
@@ -354,6 +354,11 @@ enum LineKind {
 }
 
 /** A msg_id this node can echo: an integer, a big one included. */
+/** Whether a dropped line's head names whom to answer and what: a sender and a msg_id, and it is no reply. */
+function answersTo(src: string | undefined, msgId: unknown, inReplyTo: unknown): src is string {
+  return src !== undefined && isInteger(msgId) && inReplyTo === undefined;
+}
+
 function isInteger(value: unknown): boolean {
   return Number.isSafeInteger(value) || (value instanceof ExactNumber && value.isInteger);
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import { stringifyJson } from '../json/stringify.js';
+import { isJsonObject } from '../json/value.js';
 import { defineMessage } from './message.js';
 import { MAX_NAME_LENGTH, pageCount } from './schemas.js';
 import { MAX_STATE_JSON } from './state-size.js';
@@ -40,7 +41,7 @@ function checkLength(summaries: readonly unknown[], maxJson: number): void {
 
 /** A peer's summary of one projection, as list_ok carries it. */
 function isSummary(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string';
+  return isJsonObject(value) && typeof value.name === 'string';
 }
 
 function isCount(value: unknown): value is number {
