@@ -33,6 +33,14 @@ describe('EnvelopeSerializer', () => {
     );
   });
 
+  it("writes a relayed body's fields as they are, its in_reply_to replaced by this reply's", () => {
+    const relayed = JSON.parse('{"type":"read_ok","in_reply_to":99,"__proto__":{"a":1},"state":[1]}');
+    const json = new EnvelopeSerializer().serialize('n1', 'c1', relayed, 7);
+    expect(json).toBe(
+      '{"src":"n1","dest":"c1","body":{"type":"read_ok","in_reply_to":7,"__proto__":{"a":1},"state":[1]}}\n',
+    );
+  });
+
   it('passes fragments through as they are', () => {
     const cached = Buffer.from('[1,2');
     const json = new EnvelopeSerializer().serialize(

@@ -10,9 +10,9 @@ import { referenceApply } from '../support/reference.js';
 /** A state limit small enough for generated writes to pass it now and then. */
 const MAX_STATE_JSON = 300;
 
-const run = async (requests: readonly object[]): Promise<ReplyBody[]> => {
+const run = async (requests: readonly object[], maxStateJson = MAX_STATE_JSON): Promise<ReplyBody[]> => {
   const { out } = await exchange(requestLines(requests, 0), (node) =>
-    serveProjections(node, { rpcTimeoutMs: 1000, maxStateJson: MAX_STATE_JSON }),
+    serveProjections(node, { rpcTimeoutMs: 1000, maxStateJson }),
   );
   return bodies(out);
 };
@@ -55,6 +55,37 @@ describe('a write that would make a state too long to reply with', () => {
         { name: 'o', version: 0 },
       ],
     });
+  });
+});
+
+describe('the limit on a state', () => {
+  it('refuses only a write whose state would pass it, however many writes came before', async () => {
+    // Each line allows for about 600 characters of growth, so the allowances pass 5,000 by the
+    // ninth write; a state that stays short must still take every write, and one that grows
+    // must take writes until its JSON itself would pass the limit.
+    const max = 5000;
+    const merges = Array.from({ length: 60 }, (_, n) => ({
+      type: 'update',
+      projection: 'o',
+      event: { event_type: 'E', event_data: { n } },
+    }));
+    const appends = Array.from({ length: 60 }, (_, n) => ({
+      type: 'update',
+      projection: 'a',
+      event: { event_type: 'E', event_data: { id: n, pad: 'x'.repeat(80) } },
+    }));
+    const replies = await run([{ type: 'create', name: 'o', initial_state: {} }, ...merges, ...appends], max);
+    expect(replies.slice(1, 61).map(({ type }) => type)).toEqual(Array(60).fill('projection_updated'));
+    expect(replies[60]).toMatchObject({ version: 60, state: { n: 59 } });
+    const taken = replies.slice(61).filter(({ type }) => type === 'projection_updated') as ReplyBody[];
+    const element = (id: number) => ({ id, pad: 'x'.repeat(80) });
+    // Taken in order until the next element would pass the limit; each later one is refused.
+    const fits = (count: number) => JSON.stringify(Array.from({ length: count }, (_, id) => element(id))).length <= max;
+    let count = 0;
+    while (fits(count + 1)) count++;
+    expect(taken.length).toBe(count);
+    expect(taken.at(-1)?.state).toEqual(Array.from({ length: count }, (_, id) => element(id)));
+    expect(replies.slice(61 + count).every(({ type, code }) => type === 'error' && code === 12)).toBe(true);
   });
 });
 
