@@ -50,6 +50,18 @@ export function parseJsonExact(text: string): unknown {
   return new ExactParser(text).parse();
 }
 
+/** How many values (containers included) a watched parse starts between two calls of its `watch`. */
+export const WATCH_INTERVAL = 1 << 16;
+
+/**
+ * Parses as parseJson does, calling `watch` each time WATCH_INTERVAL more values have been
+ * made: `watch` may throw to stop the parse, as what the text becomes outgrows memory (in
+ * V8, a value of text made of tiny containers takes 20 bytes or more per character).
+ */
+export function parseJsonWatched(text: string, watch: () => void): unknown {
+  return new ExactParser(text, watch).parse();
+}
+
 /**
  * The double for a number lexeme if it holds exactly the written value, else an
  * ExactNumber. An integer also keeps its digits: 1000000000000000000000 is a
@@ -77,13 +89,22 @@ interface Frame {
 /** Iterative parser (explicit stack, no recursion) for the exact grammar JSON.parse accepts. */
 class ExactParser {
   private pos = 0;
+  /** Values made since `watch` was last called. */
+  private made = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly watch?: () => void,
+  ) {}
 
   parse(): unknown {
     const stack: Frame[] = [];
     let value: unknown;
     for (;;) {
+      if (++this.made === WATCH_INTERVAL) {
+        this.made = 0;
+        this.watch?.();
+      }
       // Read one value; an opened container pushes a frame and loops back for its first member.
       const c = this.skipWhitespace();
       switch (c) {

@@ -1,5 +1,5 @@
 import { ExactNumber } from '../json/exact-number.js';
-import { mayBeInexact, parseJson } from '../json/parse.js';
+import { mayBeInexact, parseJson, parseJsonWatched } from '../json/parse.js';
 import { isJsonObject, jsonTypeOf, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { BLOCK_BYTES, HEAD_CHARS, LineSplitter, type LineStream } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
@@ -45,7 +45,10 @@ export interface IntakeOptions {
   readonly routeOf: (type: string) => Route | undefined;
   /** Whether `src` is another node of the cluster: a peer's forward nests one level deeper. */
   readonly isPeer: (src: string) => boolean;
-  /** Whether a line of this many characters may be parsed now; asked of large lines only. */
+  /**
+   * Whether a line of this many characters may be parsed now; asked of large lines only,
+   * before and (with 0) while they are parsed: false then stops the parse.
+   */
   readonly canParse?: (size: number) => boolean;
   /** Rewrites each line that is not blank before it is parsed. */
   readonly rewriteLine?: (line: string) => string;
@@ -59,6 +62,9 @@ const NEWLINE = 0x0a;
 
 /** Lines at least this long are parsed only if there is memory for what they become. */
 const LARGE_LINE = 1024 * 1024;
+
+/** Thrown to stop the parse of a large line that memory has no more room for. */
+const NO_ROOM = Symbol('no room');
 
 /**
  * Input bytes to what they ask of the node: splits lines (size cap), parses them
@@ -178,9 +184,14 @@ export class Intake {
     }
     if (kind === LineKind.StreamEnd) return (this.streams.shift() as StreamedLine).end();
     if (kind === LineKind.Oversize) return this.oversize(line, lineNumber);
-    if (line.length >= LARGE_LINE && this.options.canParse?.(line.length) === false)
-      return this.tooLargeNow(line, lineNumber);
-    return this.receive(line, lineNumber, kind === LineKind.MayBeInexact);
+    const { canParse } = this.options;
+    if (line.length < LARGE_LINE || !canParse) return this.receive(line, lineNumber, kind === LineKind.MayBeInexact);
+    if (!canParse(line.length)) return this.tooLargeNow(line, lineNumber);
+    // What the text becomes depends on its shape as much as its length: memory is watched as it is parsed.
+    const watch = (): void => {
+      if (!canParse(0)) throw NO_ROOM;
+    };
+    return this.receive(line, lineNumber, kind === LineKind.MayBeInexact, watch);
   }
 
   private queue(line: string, lineNumber: number, kind: LineKind): void {
@@ -231,7 +242,7 @@ export class Intake {
    * Classifies one line. Never throws. `blockMayBeInexact` is false when the text the
    * line came from has no number a double may not hold, which spares each line that check.
    */
-  receive(input: string, lineNumber: number, blockMayBeInexact = true): Received | undefined {
+  receive(input: string, lineNumber: number, blockMayBeInexact = true, watch?: () => void): Received | undefined {
     // Skipped before parsing: an exception from JSON.parse costs microseconds, a million blank lines seconds.
     if (isBlank(input)) return undefined;
     const line = this.options.rewriteLine?.(input) ?? input;
@@ -240,8 +251,9 @@ export class Intake {
     let parsed: unknown;
     try {
       const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-      parsed = parseJson(text, checkNumbers && mayBeInexact(text));
+      parsed = watch ? parseJsonWatched(text, watch) : parseJson(text, checkNumbers && mayBeInexact(text));
     } catch (error) {
+      if (error === NO_ROOM) return this.tooLargeNow(line, lineNumber);
       return this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
     }
     return this.classify(parsed, line, line.length, lineNumber);

@@ -55,6 +55,26 @@ describe('a flood of creates on a small heap', () => {
     expect(replies.findIndex(({ code }) => code === 11)).toBeGreaterThan(0);
   });
 
+  it('stops reading a line whose values outgrow the heap, though its length alone would fit, and answers it', async () => {
+    // 6 MB of empty objects: six bytes a character would fit in a 64 MiB heap, but each {} takes about 64.
+    const dense = message(`{"type":"create","msg_id":1,"name":"d","initial_state":[${'{},'.repeat(2_000_000)}{}]}`);
+    const result = await runNode(
+      `${dense}\n${message('{"type":"list","msg_id":2}')}\n`,
+      [],
+      ['--max-old-space-size=64'],
+    );
+    expect(result.signal, result.stderr.slice(-2000)).toBeNull();
+    expect(bodies(result.stdout)).toEqual([
+      {
+        type: 'error',
+        in_reply_to: 1,
+        code: 11,
+        text: 'create: a message of 6 MiB, for which memory has no room now, was dropped unread; try again later',
+      },
+      { type: 'list_ok', in_reply_to: 2, projections: [] },
+    ]);
+  });
+
   it('refuses a single large write, or a line too large to read, before it can exhaust a small heap; a rebuild streams', async () => {
     const elements = Array.from({ length: 300_000 }, (_, id) => `{"id":${id},"v":"z"}`).join(',');
     const events = Array.from(

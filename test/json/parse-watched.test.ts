@@ -1,0 +1,42 @@
+/** parseJsonWatched: the parse of a large line, which a watch on memory may stop. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseJson, parseJsonWatched, WATCH_INTERVAL } from '../../src/json/parse.js';
+
+describe('parseJsonWatched', () => {
+  it('gives what parseJson gives', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = JSON.stringify(value);
+        expect(parseJsonWatched(text, () => {})).toStrictEqual(parseJson(text));
+      }),
+    );
+  });
+
+  it('calls its watch once per WATCH_INTERVAL values, containers and nested ones included', () => {
+    const count = (text: string): number => {
+      let calls = 0;
+      parseJsonWatched(text, () => calls++);
+      return calls;
+    };
+    // The array, then each element: one more value than elements.
+    expect(count(`[${'{},'.repeat(WATCH_INTERVAL - 3)}{}]`)).toBe(0);
+    expect(count(`[${'{},'.repeat(WATCH_INTERVAL - 2)}{}]`)).toBe(1);
+    expect(count(`[${'1,'.repeat(3 * WATCH_INTERVAL - 1)}1]`)).toBe(3);
+    // Containers that only open others count too: a deep text cannot grow unwatched.
+    const depth = 2 * WATCH_INTERVAL;
+    expect(count(`${'['.repeat(depth)}${']'.repeat(depth)}`)).toBe(2);
+  });
+
+  it('stops at the first watch that throws, with what it threw', () => {
+    const stop = new Error('no room');
+    let calls = 0;
+    const text = `[${'[],'.repeat(10 * WATCH_INTERVAL)}[]]`;
+    expect(() =>
+      parseJsonWatched(text, () => {
+        if (++calls === 2) throw stop;
+      }),
+    ).toThrow(stop);
+    expect(calls).toBe(2);
+  });
+});
