@@ -37,7 +37,8 @@ const eventOps = z
 export const create = defineMessage({
   type: 'create',
   projectionOf: (body) => body.name,
-  grows: true,
+  // The initial state, and the state made from it.
+  grows: 2,
   writes: true,
   schema: z.object({
     name: projectionName,

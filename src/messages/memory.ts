@@ -1,5 +1,6 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { nodeVm } from '../builtins.js';
+import { heapCost } from '../json/heap-cost.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 
 /** What V8's heap limit holds besides the old space: the young generation, three 16 MiB semi-spaces by default. */
@@ -69,9 +70,16 @@ export class MemoryGuard {
     private readonly oldSpaceBytes: number = oldSpace(),
   ) {}
 
-  /** Throws error 11 if a `type` write of a request of `size` characters must wait. */
-  admit(type: string, size: number): void {
-    const growth = size * WRITE_GROWTH + WRITE_OVERHEAD_BYTES;
+  /**
+   * Throws error 11 if a `type` write of a request of `size` characters must wait. A large
+   * one is weighed by what `copies` copies of its `values` take, if that is more: text of
+   * tiny objects becomes far more than WRITE_GROWTH bytes a character.
+   */
+  admit(type: string, size: number, copies = 1, values?: unknown): void {
+    let growth = size * WRITE_GROWTH + WRITE_OVERHEAD_BYTES;
+    if (growth > MIN_BUDGET_BYTES && values !== undefined) {
+      growth = Math.max(growth, copies * heapCost(values) + WRITE_OVERHEAD_BYTES);
+    }
     this.budget -= growth;
     // A large write is measured against the limit by itself: one request may grow memory at once.
     if (this.budget <= 0 || this.full || growth > MIN_BUDGET_BYTES) this.check(growth);

@@ -60,8 +60,11 @@ export interface MessageType<Schema extends BodySchema = BodySchema> {
   readonly projectionOf?: (body: z.output<Schema>) => string;
   /** For a request about no one projection: when a cluster asks every node, and how it merges their answers. */
   readonly gather?: Gather<z.output<Schema>>;
-  /** Whether it may grow memory: such requests wait while memory is at its limit. */
-  readonly grows?: boolean;
+  /**
+   * For a write that may grow memory, how many copies of its request's values it may keep:
+   * such requests wait while memory is at its limit.
+   */
+  readonly grows?: number;
   /** Whether it changes projections: such requests are refused while the data directory cannot take them. */
   readonly writes?: boolean;
   run(context: Context, request: Incoming<z.output<Schema>>): ReplyBody;
@@ -95,7 +98,9 @@ export function runMessage<Schema extends BodySchema>(
 ): ReplyBody {
   if (message.writes) context.journal?.checkWritable(message.type);
   // A streamed request was admitted a batch at a time as its elements arrived.
-  if (message.grows) context.memory.admit(message.type, request.streamed ? 0 : request.size);
+  if (message.grows) {
+    context.memory.admit(message.type, request.streamed ? 0 : request.size, message.grows, request.body);
+  }
   try {
     return message.run(context, request);
   } catch (error) {

@@ -30,7 +30,7 @@ const schema = z
 export const rebuild = defineMessage({
   type: 'rebuild',
   projectionOf: (body) => body.projection,
-  grows: true,
+  grows: 1,
   writes: true,
   schema,
   run(context, { body, size, streamed }) {

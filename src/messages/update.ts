@@ -6,7 +6,7 @@ import { EMPTY_ARRAY_LENGTH } from './state-size.js';
 export const update = defineMessage({
   type: 'update',
   projectionOf: (body) => body.projection,
-  grows: true,
+  grows: 1,
   writes: true,
   schema: z.object({ ...writeFields, event }),
   run({ store, json, room, journal }, { body, size }) {

@@ -75,6 +75,20 @@ describe('a flood of creates on a small heap', () => {
     ]);
   });
 
+  it('refuses a write whose values fit once but not in the copies it keeps', async () => {
+    // 1.2 MB of empty objects parse into about 26 MB; a create keeps two copies more, which a 64 MiB heap lacks.
+    const dense = message(`{"type":"create","msg_id":1,"name":"d","initial_state":[${'{},'.repeat(400_000)}{}]}`);
+    const result = await runNode(
+      `${dense}\n${message('{"type":"list","msg_id":2}')}\n`,
+      [],
+      ['--max-old-space-size=64'],
+    );
+    expect(result.signal, result.stderr.slice(-2000)).toBeNull();
+    const replies = bodies(result.stdout);
+    expect(replies.map(({ code, type }) => code ?? type)).toEqual([11, 'list_ok']);
+    expect(replies[0]?.text).toMatch(/^create: no room under --max-memory-mb \(\d+ MiB\) for this write/);
+  });
+
   it('refuses a single large write, or a line too large to read, before it can exhaust a small heap; a rebuild streams', async () => {
     const elements = Array.from({ length: 300_000 }, (_, id) => `{"id":${id},"v":"z"}`).join(',');
     const events = Array.from(

@@ -1,0 +1,61 @@
+/** Admission weighs a large write by what copies of its values take, not only by its length. */
+import { describe, expect, it } from 'vitest';
+import { heapCost } from '../../src/json/heap-cost.js';
+import { MAX_NESTING } from '../../src/maelstrom/limits.js';
+import { MemoryGuard } from '../../src/messages/memory.js';
+
+describe('heapCost', () => {
+  it('counts objects, properties, arrays, elements and boxed numbers; strings and small integers are shared or inline', () => {
+    expect(heapCost('a long string that a copy shares')).toBe(0);
+    expect(heapCost(7)).toBe(0);
+    expect(heapCost(1.5)).toBe(16);
+    expect(heapCost(2 ** 31)).toBe(16);
+    expect(heapCost(null)).toBe(0);
+    expect(heapCost([])).toBe(48);
+    expect(heapCost([1, 2])).toBe(48 + 2 * 8);
+    expect(heapCost({})).toBe(200);
+    expect(heapCost({ a: 'x', b: { c: 1 } })).toBe(200 + 2 * 56 + 200 + 56);
+  });
+
+  it('walks a value as deep as a request may nest', () => {
+    let deep: unknown = [];
+    for (let depth = 0; depth < MAX_NESTING; depth++) deep = [deep];
+    expect(heapCost(deep)).toBe((MAX_NESTING + 1) * 48 + MAX_NESTING * 8);
+  });
+});
+
+describe('MemoryGuard.admit', () => {
+  // 100 MB in use, a limit of 200 MB: a write may add 100 MB.
+  const guard = (): MemoryGuard =>
+    new MemoryGuard(
+      200e6,
+      () => 100e6,
+      () => {},
+    );
+  const dense = Array.from({ length: 400_000 }, () => ({}));
+  // Its JSON, [{},{},...], is 1.2 million characters: 9.6 MB at eight bytes a character.
+  const size = JSON.stringify(dense).length;
+
+  it('refuses a large write whose copies would pass the limit, though its length alone would not', () => {
+    expect(size * 8).toBeLessThan(100e6);
+    expect(2 * heapCost(dense)).toBeGreaterThan(100e6);
+    expect(() => guard().admit('create', size, 2, dense)).toThrow(/^create: no room under --max-memory-mb/);
+    // One copy of it fits.
+    expect(() => guard().admit('update', size, 1, dense)).not.toThrow();
+  });
+
+  it('weighs by length where that is more, and only large writes by their values', () => {
+    expect(() => guard().admit('update', 13e6, 1, 'x')).toThrow(/^update: no room/);
+    // A write of up to 8,064 characters is never walked (the README's bound); a longer one is.
+    const untouchable = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('walked');
+        },
+      },
+    );
+    expect(() => guard().admit('update', 8064, 1, untouchable)).not.toThrow();
+    expect(() => guard().admit('update', 8065, 1, untouchable)).toThrow('walked');
+  });
+});
