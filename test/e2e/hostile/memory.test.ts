@@ -1,7 +1,15 @@
 /** Memory at its limit: writes that would grow it wait (error 11), reads go on, nothing crashes. */
 import { describe, expect, it } from 'vitest';
-import { bodies, message } from '../../support/messages.js';
+import { bodies, message, type ReplyBody } from '../../support/messages.js';
 import { runNode } from '../../support/spawned-node.js';
+
+/** Replies to a create of `objects` empty objects, then a list, on a 64 MiB heap, which must not end the node. */
+async function denseCreateOnSmallHeap(objects: number): Promise<ReplyBody[]> {
+  const dense = message(`{"type":"create","msg_id":1,"name":"d","initial_state":[${'{},'.repeat(objects - 1)}{}]}`);
+  const result = await runNode(`${dense}\n${message('{"type":"list","msg_id":2}')}\n`, [], ['--max-old-space-size=64']);
+  expect(result.signal, result.stderr.slice(-2000)).toBeNull();
+  return bodies(result.stdout);
+}
 
 describe('a flood of creates on a small heap', () => {
   it('ends in error 11 for further writes, never in a crash, and reads and deletes still work', async () => {
@@ -57,14 +65,7 @@ describe('a flood of creates on a small heap', () => {
 
   it('stops reading a line whose values outgrow the heap, though its length alone would fit, and answers it', async () => {
     // 6 MB of empty objects: six bytes a character would fit in a 64 MiB heap, but each {} takes about 64.
-    const dense = message(`{"type":"create","msg_id":1,"name":"d","initial_state":[${'{},'.repeat(2_000_000)}{}]}`);
-    const result = await runNode(
-      `${dense}\n${message('{"type":"list","msg_id":2}')}\n`,
-      [],
-      ['--max-old-space-size=64'],
-    );
-    expect(result.signal, result.stderr.slice(-2000)).toBeNull();
-    expect(bodies(result.stdout)).toEqual([
+    expect(await denseCreateOnSmallHeap(2_000_000)).toEqual([
       {
         type: 'error',
         in_reply_to: 1,
@@ -77,14 +78,7 @@ describe('a flood of creates on a small heap', () => {
 
   it('refuses a write whose values fit once but not in the copies it keeps', async () => {
     // 1.2 MB of empty objects parse into about 26 MB; a create keeps two copies more, which a 64 MiB heap lacks.
-    const dense = message(`{"type":"create","msg_id":1,"name":"d","initial_state":[${'{},'.repeat(400_000)}{}]}`);
-    const result = await runNode(
-      `${dense}\n${message('{"type":"list","msg_id":2}')}\n`,
-      [],
-      ['--max-old-space-size=64'],
-    );
-    expect(result.signal, result.stderr.slice(-2000)).toBeNull();
-    const replies = bodies(result.stdout);
+    const replies = await denseCreateOnSmallHeap(400_000);
     expect(replies.map(({ code, type }) => code ?? type)).toEqual([11, 'list_ok']);
     expect(replies[0]?.text).toMatch(/^create: no room under --max-memory-mb \(\d+ MiB\) for this write/);
   });
