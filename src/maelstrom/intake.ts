@@ -8,7 +8,7 @@ import { ErrorCode } from './errors.js';
 import { readArrayHead, readHead } from './head.js';
 import type { ArraySink } from './stream.js';
 import { StreamedLine } from './streamed-line.js';
-import { MAX_NESTING, PREVIEW_LENGTH } from './limits.js';
+import { LARGE_LINE, MAX_NESTING, PREVIEW_LENGTH } from './limits.js';
 import type { BodyFields, Route } from './route.js';
 import { describeIssues, issuesWithInput } from './validate.js';
 
@@ -59,9 +59,6 @@ export interface IntakeOptions {
 }
 
 const NEWLINE = 0x0a;
-
-/** Lines at least this long are parsed only if there is memory for what they become. */
-const LARGE_LINE = 1024 * 1024;
 
 /** Thrown to stop the parse of a large line that memory has no more room for. */
 const NO_ROOM = Symbol('no room');

@@ -3,6 +3,12 @@
 /** Longest accepted input line, in bytes, unless --max-line-bytes says otherwise. */
 export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
 
+/**
+ * Lines at least this long are parsed only if there is memory for what they become,
+ * watching it as they are parsed.
+ */
+export const LARGE_LINE = 1024 * 1024;
+
 /** Deeper messages are refused: serializing them would overflow the stack. */
 export const MAX_NESTING = 1000;
 

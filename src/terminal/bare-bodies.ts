@@ -1,3 +1,5 @@
+import { LARGE_LINE } from '../maelstrom/limits.js';
+
 /** The client a bare body comes from: Maelstrom numbers its clients c1, c2, … */
 export const TERMINAL_CLIENT_ID = 'c1';
 /** Where a bare body goes before init has named the node: the id Maelstrom gives its first node. */
@@ -8,7 +10,8 @@ export const TERMINAL_NODE_ID = 'n1';
  * string `type` and neither `body` nor `src`), in the envelope the node reads:
  * `{"src":"c1","dest":<the node's id>,"body":<the body>}`, with the next automatic
  * msg_id (1, 2, 3, …) unless the body has a msg_id of its own. Every other line is left
- * as it is, so an envelope typed in full is read as in a pipe.
+ * as it is, so an envelope typed in full is read as in a pipe, and so is any line of
+ * LARGE_LINE characters or more.
  */
 export class BareBodies {
   private nextMsgId = 1;
@@ -18,6 +21,8 @@ export class BareBodies {
 
   /** The line the node reads for a line typed at it. */
   readonly wrap = (line: string): string => {
+    // Parsed here whole, a large line could outgrow memory before the node's own watched parse sees it.
+    if (line.length >= LARGE_LINE) return line;
     // The body is copied as typed, so its numbers keep every digit; it is parsed only to see its shape.
     const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
     let value: unknown;

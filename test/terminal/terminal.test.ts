@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli.js';
 import { parseJson } from '../../src/json/parse.js';
+import { LARGE_LINE } from '../../src/maelstrom/limits.js';
 import { BareBodies } from '../../src/terminal/bare-bodies.js';
 import { terminalMode } from '../../src/terminal/mode.js';
 import { PrettyOutput, prettyJson } from '../../src/terminal/pretty.js';
@@ -78,6 +79,12 @@ describe('BareBodies', () => {
       '{"src":"c1","dest":"n1","body":{"type":"list","msg_id":null}}',
     );
     expect(bodies.wrap('{"type":"list"}')).toBe('{"src":"c1","dest":"n1","body":{"msg_id":3,"type":"list"}}');
+    // A line of a megabyte or more is left for the node's watched parse: not even looked at here.
+    const large = `{"type":"create","name":"p","initial_state":"${'x'.repeat(LARGE_LINE)}"}`;
+    expect(bodies.wrap(large)).toBe(large);
+    const justUnder = `{"type":"list","pad":"${'x'.repeat(LARGE_LINE - 25)}"}`;
+    expect(justUnder.length).toBe(LARGE_LINE - 1);
+    expect(bodies.wrap(justUnder)).toBe(`{"src":"c1","dest":"n1","body":{"msg_id":4,${justUnder.slice(1)}}`);
   });
 
   it("sends to the node's id once init has named it", () => {

@@ -83,6 +83,19 @@ describe('a flood of creates on a small heap', () => {
     expect(replies[0]?.text).toMatch(/^create: no room under --max-memory-mb \(\d+ MiB\) for this write/);
   });
 
+  it('reads a large line of escapes into flat strings, within what six bytes a character allow', async () => {
+    // 4 MB of "\n": decoded a piece at a time, the string was a tree of pieces, 32 bytes of heap each.
+    const escapes = '\\n'.repeat(2_000_000);
+    const create = message(`{"type":"create","msg_id":1,"name":"s","initial_state":"${escapes}"}`);
+    const read = message('{"type":"describe","msg_id":2,"projection":"s"}');
+    const result = await runNode(`${create}\n${read}\n`, [], ['--max-old-space-size=64']);
+    expect(result.signal, result.stderr.slice(-2000)).toBeNull();
+    const replies = bodies(result.stdout);
+    expect(replies.map(({ type }) => type)).toEqual(['projection_created', 'describe_ok']);
+    // The JSON of 2,000,000 newlines: each written back as two characters, in quotes.
+    expect(replies[1]?.json_bytes).toBe(4_000_002);
+  });
+
   it('refuses a single large write, or a line too large to read, before it can exhaust a small heap; a rebuild streams', async () => {
     const elements = Array.from({ length: 300_000 }, (_, id) => `{"id":${id},"v":"z"}`).join(',');
     const events = Array.from(
