@@ -36,6 +36,8 @@ const WRITE_OVERHEAD_BYTES = 1024;
 const WRITE_GROWTH = 8;
 /** Bytes of memory parsing a line may take per character: the text and the values it becomes. */
 const PARSE_GROWTH = 6;
+/** Memory is measured again once writes are estimated to have taken this share of the room left, or MIN_BUDGET_BYTES. */
+const BUDGET_SHARE = 64;
 /** Memory is measured again at least this often, in bytes of estimated growth. */
 const MIN_BUDGET_BYTES = 64 * 1024;
 /** A full collection is forced at most this often while memory is over the limit. */
@@ -102,7 +104,10 @@ export class MemoryGuard {
   private check(growth: number): void {
     const used = this.measured(growth);
     this.full = used + growth > this.maxBytes;
-    this.budget = Math.max(MIN_BUDGET_BYTES, (this.maxBytes - used) / 4);
+    // Small writes are estimated, not weighed, and their values may take ten times the estimate
+    // (deeply nested arrays, in a create's two copies): a small share of the room left keeps what
+    // passes unmeasured under the heap's limit. Measuring costs about a microsecond.
+    this.budget = Math.max(MIN_BUDGET_BYTES, (this.maxBytes - used) / BUDGET_SHARE);
   }
 
   /** Memory in use, collected first if `growth` more would pass the limit: what is there may be garbage. */

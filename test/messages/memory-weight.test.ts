@@ -58,4 +58,19 @@ describe('MemoryGuard.admit', () => {
     expect(() => guard().admit('update', 8064, 1, untouchable)).not.toThrow();
     expect(() => guard().admit('update', 8065, 1, untouchable)).toThrow('walked');
   });
+
+  it('measures again before small writes are estimated to have taken a 64th of the room left', () => {
+    let measured = 0;
+    const guard = new MemoryGuard(
+      200e6,
+      () => {
+        measured++;
+        return 100e6;
+      },
+      () => {},
+    );
+    // Each write of 100 characters is estimated at 1,824 bytes; 100 MB of room makes a budget of 1.5625 MB.
+    for (let i = 0; i < 10_000; i++) guard.admit('update', 100, 1, {});
+    expect(measured).toBe(Math.ceil((10_000 * 1824) / (100e6 / 64)));
+  });
 });

@@ -83,6 +83,22 @@ describe('a flood of creates on a small heap', () => {
     expect(replies[0]?.text).toMatch(/^create: no room under --max-memory-mb \(\d+ MiB\) for this write/);
   });
 
+  it('ends a flood of small creates of nested arrays in error 11, not in a crash', async () => {
+    // Each create is just under the length at which admission weighs values, so it is estimated at eight
+    // bytes a character; its arrays, in two copies, take about seven times that.
+    const element = `${'['.repeat(990)}{}${']'.repeat(990)}`;
+    const lines = Array.from({ length: 400 }, (_, i) =>
+      message(`{"type":"create","msg_id":${i},"name":"p${i}","initial_state":[${Array(4).fill(element).join(',')}]}`),
+    );
+    expect(lines.every((line) => line.length <= 8064)).toBe(true);
+    const result = await runNode(`${lines.join('\n')}\n`, [], ['--max-old-space-size=64']);
+    expect(result.signal, result.stderr.slice(-2000)).toBeNull();
+    const replies = bodies(result.stdout);
+    expect(replies).toHaveLength(400);
+    expect(replies.every(({ type, code }) => type === 'projection_created' || code === 11)).toBe(true);
+    expect(replies.some(({ code }) => code === 11)).toBe(true);
+  });
+
   it('reads a large line of escapes into flat strings, within what six bytes a character allow', async () => {
     // 4 MB of "\n": decoded a piece at a time, the string was a tree of pieces, 32 bytes of heap each.
     const escapes = '\\n'.repeat(2_000_000);
