@@ -86,6 +86,8 @@ export class ArrayStream {
     /** The most text held at once, unparsed or as the tail; past it, push throws RangeError. */
     private readonly maxChars: number,
     private readonly batchChars = BATCH_CHARS,
+    /** Parses each batch's text; only a SyntaxError from it means the text is not JSON. */
+    private readonly parse: (text: string) => unknown = parseJson,
   ) {}
 
   /** Takes more of the text. Throws SyntaxError where it is not JSON. */
@@ -117,7 +119,7 @@ export class ArrayStream {
     if (!this.scanning) {
       const guess = this.rest.indexOf('},', this.batchChars);
       if (guess >= 0) {
-        const elements = tryParse(`[${this.rest.slice(0, guess + 1)}]`);
+        const elements = this.tryParse(`[${this.rest.slice(0, guess + 1)}]`);
         if (elements) {
           this.take(elements, guess + 2);
           return true;
@@ -133,7 +135,7 @@ export class ArrayStream {
   private cutByScan(from: number): boolean {
     const { at, closed } = this.scanner.scan(this.rest, from);
     if (at < 0) return false;
-    const elements = parseJson(`[${this.rest.slice(0, at)}]`) as unknown[];
+    const elements = this.parse(`[${this.rest.slice(0, at)}]`) as unknown[];
     // "[" then "]" right after a comma: a trailing comma.
     if (closed && elements.length === 0 && this.taken > 0) throw new SyntaxError('Unexpected token ] in JSON');
     this.scanning = false;
@@ -148,7 +150,7 @@ export class ArrayStream {
     for (let tries = 0; tries < 4; tries++) {
       close = this.rest.lastIndexOf(']', close - 1);
       if (close < 0) return false;
-      const elements = tryParse(`[${this.rest.slice(0, close + 1)}`);
+      const elements = this.tryParse(`[${this.rest.slice(0, close + 1)}`);
       if (!elements) continue;
       if (elements.length === 0 && this.taken > 0) throw new SyntaxError('Unexpected token ] in JSON');
       this.take(elements, close);
@@ -158,6 +160,16 @@ export class ArrayStream {
     this.scanning = true;
     this.scanner.reset();
     return false;
+  }
+
+  /** The values of a JSON array text, or undefined if it is not one. */
+  private tryParse(text: string): unknown[] | undefined {
+    try {
+      return this.parse(text) as unknown[];
+    } catch (error) {
+      if (error instanceof SyntaxError) return undefined;
+      throw error;
+    }
   }
 
   private take(elements: unknown[], consumed: number): void {
@@ -171,14 +183,5 @@ export class ArrayStream {
   private closeAt(at: number): void {
     this.tail = this.rest.slice(at + 1);
     this.rest = '';
-  }
-}
-
-/** The values of a JSON array text, or undefined if it is not one. */
-function tryParse(text: string): unknown[] | undefined {
-  try {
-    return parseJson(text) as unknown[];
-  } catch {
-    return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { ExactNumber } from '../json/exact-number.js';
-import { mayBeInexact, parseJson, parseJsonWatched } from '../json/parse.js';
+import { mayBeInexact } from '../json/parse.js';
 import { isJsonObject, jsonTypeOf, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { BLOCK_BYTES, HEAD_CHARS, LineSplitter, type LineStream } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
@@ -9,6 +9,7 @@ import { readArrayHead, readHead } from './head.js';
 import type { ArraySink } from './stream.js';
 import { StreamedLine } from './streamed-line.js';
 import { LARGE_LINE, MAX_NESTING, PREVIEW_LENGTH } from './limits.js';
+import { NO_ROOM, parseWithinMemory } from './parse-room.js';
 import type { BodyFields, Route } from './route.js';
 import { describeIssues, issuesWithInput } from './validate.js';
 
@@ -59,9 +60,6 @@ export interface IntakeOptions {
 }
 
 const NEWLINE = 0x0a;
-
-/** Thrown to stop the parse of a large line that memory has no more room for. */
-const NO_ROOM = Symbol('no room');
 
 /**
  * Input bytes to what they ask of the node: splits lines (size cap), parses them
@@ -181,14 +179,9 @@ export class Intake {
     }
     if (kind === LineKind.StreamEnd) return (this.streams.shift() as StreamedLine).end();
     if (kind === LineKind.Oversize) return this.oversize(line, lineNumber);
-    const { canParse } = this.options;
-    if (line.length < LARGE_LINE || !canParse) return this.receive(line, lineNumber, kind === LineKind.MayBeInexact);
-    if (!canParse(line.length)) return this.tooLargeNow(line, lineNumber);
-    // What the text becomes depends on its shape as much as its length: memory is watched as it is parsed.
-    const watch = (): void => {
-      if (!canParse(0)) throw NO_ROOM;
-    };
-    return this.receive(line, lineNumber, kind === LineKind.MayBeInexact, watch);
+    if (line.length >= LARGE_LINE && this.options.canParse?.(line.length) === false)
+      return this.tooLargeNow(line, line.length, lineNumber);
+    return this.receive(line, lineNumber, kind === LineKind.MayBeInexact);
   }
 
   private queue(line: string, lineNumber: number, kind: LineKind): void {
@@ -215,10 +208,13 @@ export class Intake {
     return { kind: 'refused', src, dest, msgId, text: type === undefined ? text : `${type}: ${text}` };
   }
 
-  /** A large line that memory has no room for now: error 11 by its head, if the head names whom to answer. */
-  private tooLargeNow(line: string, lineNumber: number): Received | undefined {
+  /**
+   * A large line of `size` characters that memory has no room for now: error 11 by its
+   * head (`line`, or as much of its start as is kept), if the head names whom to answer.
+   */
+  tooLargeNow(line: string, size: number, lineNumber: number): Received | undefined {
     const { src, dest, type, msgId, inReplyTo } = readHead(line.slice(0, HEAD_CHARS));
-    const what = `a message of ${Math.ceil(line.length / 2 ** 20)} MiB, for which memory has no room now`;
+    const what = `a message of ${Math.ceil(size / 2 ** 20)} MiB, for which memory has no room now`;
     if (!answersTo(src, msgId, inReplyTo)) {
       this.options.log(`line ${lineNumber}: ${what}; dropped`);
       return undefined;
@@ -239,7 +235,7 @@ export class Intake {
    * Classifies one line. Never throws. `blockMayBeInexact` is false when the text the
    * line came from has no number a double may not hold, which spares each line that check.
    */
-  receive(input: string, lineNumber: number, blockMayBeInexact = true, watch?: () => void): Received | undefined {
+  receive(input: string, lineNumber: number, blockMayBeInexact = true): Received | undefined {
     // Skipped before parsing: an exception from JSON.parse costs microseconds, a million blank lines seconds.
     if (isBlank(input)) return undefined;
     const line = this.options.rewriteLine?.(input) ?? input;
@@ -248,9 +244,9 @@ export class Intake {
     let parsed: unknown;
     try {
       const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-      parsed = watch ? parseJsonWatched(text, watch) : parseJson(text, checkNumbers && mayBeInexact(text));
+      parsed = parseWithinMemory(text, this.options.canParse, checkNumbers && mayBeInexact(text));
     } catch (error) {
-      if (error === NO_ROOM) return this.tooLargeNow(line, lineNumber);
+      if (error === NO_ROOM) return this.tooLargeNow(line, line.length, lineNumber);
       return this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
     }
     return this.classify(parsed, line, line.length, lineNumber);

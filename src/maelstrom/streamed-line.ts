@@ -1,9 +1,9 @@
 import { ArrayStream } from '../json/array-stream.js';
-import { parseJson } from '../json/parse.js';
 import { nestsDeeperThan, setOwn, type JsonObject } from '../json/value.js';
 import type { ArrayHead } from './head.js';
 import type { Intake, IntakeOptions, Received } from './intake.js';
 import { MAX_NESTING } from './limits.js';
+import { NO_ROOM, parseWithinMemory } from './parse-room.js';
 import type { ArraySink, StreamSpec } from './stream.js';
 
 /** Unparsed text a streamed line may hold at once (one element, or what follows the array), whatever the cap. */
@@ -40,7 +40,7 @@ export class StreamedLine {
   private bytesRead = 0;
   private tooDeep = false;
   /** Why the line cannot be answered as a request: not JSON, or too long to hold. */
-  private failed: { readonly kind: 'not-json' | 'oversize'; readonly why: string } | undefined;
+  private failed: { readonly kind: 'not-json' | 'oversize' | 'no-room'; readonly why: string } | undefined;
 
   constructor(
     private readonly intake: Intake,
@@ -87,6 +87,8 @@ export class StreamedLine {
         this.failedOn(error);
       }
     }
+    // An element or the text after the array outgrew memory as it was parsed: as a line too large to read now.
+    if (this.failed?.kind === 'no-room') return intake.tooLargeNow(headText, this.bytesRead, lineNumber);
     if (this.failed?.kind === 'oversize' || !message) {
       if (this.failed?.kind === 'not-json') {
         return intake.unanswerable(lineNumber, `not JSON (${this.failed.why})`, headText);
@@ -114,16 +116,21 @@ export class StreamedLine {
     }
     this.sink = sink;
     const hold = Math.max(this.options.maxLineBytes, MIN_HOLD_CHARS);
-    this.array = new ArrayStream((elements) => {
-      // The batch stands for the array, two levels down from the message.
-      if (!this.tooDeep && nestsDeeperThan(elements, MAX_NESTING - 2)) this.tooDeep = true;
-      sink.take(elements, this.bytesRead);
-    }, hold);
+    this.array = new ArrayStream(
+      (elements) => {
+        // The batch stands for the array, two levels down from the message.
+        if (!this.tooDeep && nestsDeeperThan(elements, MAX_NESTING - 2)) this.tooDeep = true;
+        sink.take(elements, this.bytesRead);
+      },
+      hold,
+      undefined,
+      (text) => parseWithinMemory(text, this.options.canParse),
+    );
   }
 
   /** The whole message, with a stand-in for the array, from the head and the text after the array. */
   private message(tail: string): JsonObject {
-    const rest = parseJson(`{"\\u0000":{"\\u0000":0${tail}`) as JsonObject;
+    const rest = parseWithinMemory(`{"\\u0000":{"\\u0000":0${tail}`, this.options.canParse) as JsonObject;
     const restBody = rest[MARK] as JsonObject;
     const message: JsonObject = {};
     for (const [name, value] of this.head.top) setOwn(message, name, value);
@@ -142,12 +149,13 @@ export class StreamedLine {
   }
 
   private failedOn(error: unknown): void {
-    if (error instanceof SyntaxError) this.fail('not-json', error.message);
+    if (error === NO_ROOM) this.fail('no-room', '');
+    else if (error instanceof SyntaxError) this.fail('not-json', error.message);
     else if (error instanceof RangeError) this.fail('oversize', error.message);
     else throw error;
   }
 
-  private fail(kind: 'not-json' | 'oversize', why: string): void {
+  private fail(kind: 'not-json' | 'oversize' | 'no-room', why: string): void {
     this.failed ??= { kind, why };
     this.array = undefined;
     this.parts = undefined;

@@ -64,6 +64,8 @@ export class MemoryGuard {
   private budget = 0;
   private full = false;
   private lastGc = 0;
+  /** Memory in use right after the last forced collection. */
+  private usedAfterGc = 0;
 
   constructor(
     private readonly maxBytes: number,
@@ -113,10 +115,14 @@ export class MemoryGuard {
   /** Memory in use, collected first if `growth` more would pass the limit: what is there may be garbage. */
   private measured(growth: number): number {
     let used = this.measure();
-    if (used + growth > this.maxBytes && Date.now() - this.lastGc >= GC_INTERVAL_MS) {
+    // Collected at most once a second, unless memory has grown by an eighth of the limit since:
+    // the garbage of a large request refused a moment ago must not refuse the next ones.
+    const due = Date.now() - this.lastGc >= GC_INTERVAL_MS || used - this.usedAfterGc >= this.maxBytes / 8;
+    if (used + growth > this.maxBytes && due) {
       this.gc();
       this.lastGc = Date.now();
       used = this.measure();
+      this.usedAfterGc = used;
     }
     return used;
   }

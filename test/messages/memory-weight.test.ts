@@ -73,4 +73,33 @@ describe('MemoryGuard.admit', () => {
     for (let i = 0; i < 10_000; i++) guard.admit('update', 100, 1, {});
     expect(measured).toBe(Math.ceil((10_000 * 1824) / (100e6 / 64)));
   });
+
+  it('collects again within the second once memory has grown by an eighth of the limit since the last collection', () => {
+    let used = 0;
+    let collections = 0;
+    // A limit of 80 MB: an eighth is 10 MB. Each collection frees nothing here.
+    const guard = new MemoryGuard(
+      80e6,
+      () => used,
+      () => collections++,
+    );
+    const write = (): boolean => {
+      try {
+        guard.admit('create', 1e6, 1);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    used = 75e6;
+    expect(write()).toBe(false);
+    expect(collections).toBe(1);
+    // Garbage of less than an eighth: within the second, no collection more.
+    used = 84e6;
+    expect(write()).toBe(false);
+    expect(collections).toBe(1);
+    used = 85e6;
+    expect(write()).toBe(false);
+    expect(collections).toBe(2);
+  });
 });

@@ -99,6 +99,24 @@ describe('a flood of creates on a small heap', () => {
     expect(replies.some(({ code }) => code === 11)).toBe(true);
   });
 
+  it('stops a streamed rebuild whose one event outgrows the heap, and changes nothing', async () => {
+    // One event of 6 MB of empty objects: the stream parses it whole, as one element, watching memory.
+    const event = `{"event_type":"x","event_data":[${'{},'.repeat(2_000_000)}{}]}`;
+    const lines = [
+      message('{"type":"create","msg_id":1,"name":"p","initial_state":[]}'),
+      message(`{"type":"rebuild","msg_id":2,"projection":"p","events":[${event}]}`),
+      message('{"type":"read","msg_id":3,"projection":"p"}'),
+    ];
+    const result = await runNode(`${lines.join('\n')}\n`, [], ['--max-old-space-size=64']);
+    expect(result.signal, result.stderr.slice(-2000)).toBeNull();
+    const replies = bodies(result.stdout);
+    expect(replies.map(({ code, type }) => code ?? type)).toEqual(['projection_created', 11, 'read_ok']);
+    expect(replies[1]?.text).toBe(
+      'rebuild: a message of 6 MiB, for which memory has no room now, was dropped unread; try again later',
+    );
+    expect(replies[2]).toMatchObject({ version: 0, state: [] });
+  });
+
   it('reads a large line of escapes into flat strings, within what six bytes a character allow', async () => {
     // 4 MB of "\n": decoded a piece at a time, the string was a tree of pieces, 32 bytes of heap each.
     const escapes = '\\n'.repeat(2_000_000);
