@@ -217,8 +217,8 @@ class ExactParser {
 
   /**
    * Slow path of readString: checks escapes and rejects raw control characters, then has
-   * JSON.parse decode the string, into one flat copy (joining decoded pieces here made a
-   * tree of them: about 32 bytes of heap per escape).
+   * JSON.parse decode the string into one flat copy. Decoded pieces joined here would be a
+   * tree of them, about 32 bytes of heap per escape.
    */
   private decodeString(start: number): string {
     const text = this.text;
