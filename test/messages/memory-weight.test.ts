@@ -5,7 +5,7 @@ import { MAX_NESTING } from '../../src/maelstrom/limits.js';
 import { MemoryGuard } from '../../src/messages/memory.js';
 
 describe('heapCost', () => {
-  it('counts objects, properties, arrays, elements and boxed numbers; strings and small integers are shared or inline', () => {
+  it('counts objects by shape, properties, arrays, elements and boxed numbers; strings and small integers are free', () => {
     expect(heapCost('a long string that a copy shares')).toBe(0);
     expect(heapCost(7)).toBe(0);
     expect(heapCost(1.5)).toBe(16);
@@ -13,8 +13,28 @@ describe('heapCost', () => {
     expect(heapCost(null)).toBe(0);
     expect(heapCost([])).toBe(48);
     expect(heapCost([1, 2])).toBe(48 + 2 * 8);
+    // The first object of a shape, then one of a shape seen: four properties fit in it.
     expect(heapCost({})).toBe(200);
     expect(heapCost({ a: 'x', b: { c: 1 } })).toBe(200 + 2 * 56 + 200 + 56);
+    const row = { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 };
+    expect(heapCost([row, { ...row }])).toBe(48 + 2 * 8 + (200 + 6 * 56) + (64 + 2 * 8));
+    // Order makes a shape, and keys that would read alike joined are told apart.
+    expect(
+      heapCost([
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ]),
+    ).toBe(48 + 2 * 8 + 2 * (200 + 2 * 56));
+    expect(heapCost([{ 'a1:b': 1 }, { a: 1, b: 2 }])).toBe(48 + 2 * 8 + (200 + 56) + (200 + 2 * 56));
+  });
+
+  it('counts an object of more than 64 keys, and every object past 65,536 shapes, as one of a new shape', () => {
+    const wide = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 0]));
+    expect(heapCost([wide, { ...wide }])).toBe(48 + 2 * 8 + 2 * (200 + 65 * 56));
+    const unique = Array.from({ length: 65_537 }, (_, i) => ({ [`k${i}`]: 0 }));
+    const again = { k0: 0 };
+    // k0's shape was seen first, so it counts as seen; a shape past the first 65,536 is never remembered.
+    expect(heapCost([...unique, again, { k65536: 0 }])).toBe(48 + 65_539 * 8 + 65_537 * (200 + 56) + 64 + (200 + 56));
   });
 
   it('walks a value as deep as a request may nest', () => {
@@ -32,8 +52,8 @@ describe('MemoryGuard.admit', () => {
       () => 100e6,
       () => {},
     );
-  const dense = Array.from({ length: 400_000 }, () => ({}));
-  // Its JSON, [{},{},...], is 1.2 million characters: 9.6 MB at eight bytes a character.
+  // Objects of a shape each: 256 bytes a copy, for about 13 characters of JSON each.
+  const dense = Array.from({ length: 300_000 }, (_, i) => ({ [`k${i}`]: 0 }));
   const size = JSON.stringify(dense).length;
 
   it('refuses a large write whose copies would pass the limit, though its length alone would not', () => {
