@@ -358,12 +358,12 @@ enum LineKind {
   StreamEnd,
 }
 
-/** A msg_id this node can echo: an integer, a big one included. */
 /** Whether a dropped line's head names whom to answer and what: a sender and a msg_id, and it is no reply. */
 function answersTo(src: string | undefined, msgId: unknown, inReplyTo: unknown): src is string {
   return src !== undefined && isInteger(msgId) && inReplyTo === undefined;
 }
 
+/** A msg_id this node can echo: an integer, a big one included. */
 function isInteger(value: unknown): boolean {
   return Number.isSafeInteger(value) || (value instanceof ExactNumber && value.isInteger);
 }

@@ -85,7 +85,7 @@ export const list = defineMessage({
       const start = body.offset ?? 0;
       const end = body.limit === undefined ? Number.POSITIVE_INFINITY : start + body.limit;
       const projections: unknown[] = [];
-      /** Names of the nodes before this one in the merged list: where its own start. */
+      /** Names of the nodes before this one in the merged list: where its own names start. */
       let before = 0;
       for (const answer of answers) {
         if (answer.error) throw answer.error;
