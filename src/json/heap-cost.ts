@@ -19,6 +19,8 @@ const NUMBER_BYTES = 16;
 const MAX_SHAPES = 65_536;
 /** Keys an object's shape is told by, at most. */
 const MAX_SHAPE_KEYS = 64;
+/** Characters of the shapes remembered in one walk, at most: keys may be long. */
+const MAX_SHAPE_CHARS = 4 * 1024 * 1024;
 
 /** Whether V8 keeps the number inside its slot (a small integer). */
 function isSmall(value: number): boolean {
@@ -36,6 +38,7 @@ export function heapCost(value: unknown): number {
 class HeapCost {
   /** The key lists seen, each key written after its length, so that no two lists read the same. */
   private readonly shapes = new Set<string>();
+  private shapeChars = 0;
 
   of(value: unknown): number {
     if (typeof value === 'number') return isSmall(value) ? 0 : NUMBER_BYTES;
@@ -62,7 +65,10 @@ class HeapCost {
 
   private isNew(shape: string): boolean {
     if (this.shapes.has(shape)) return false;
-    if (this.shapes.size < MAX_SHAPES) this.shapes.add(shape);
+    if (this.shapes.size < MAX_SHAPES && this.shapeChars + shape.length <= MAX_SHAPE_CHARS) {
+      this.shapes.add(shape);
+      this.shapeChars += shape.length;
+    }
     return true;
   }
 }

@@ -28,6 +28,11 @@ describe('heapCost', () => {
     expect(heapCost([{ 'a1:b': 1 }, { a: 1, b: 2 }])).toBe(48 + 2 * 8 + (200 + 56) + (200 + 2 * 56));
   });
 
+  it('remembers shapes of at most 4 Mi characters in all: an object of a longer one counts as new each time', () => {
+    const long = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`${i}${'k'.repeat(70_000)}`, 0]));
+    expect(heapCost([long, { ...long }])).toBe(48 + 2 * 8 + 2 * (200 + 64 * 56));
+  });
+
   it('counts an object of more than 64 keys, and every object past 65,536 shapes, as one of a new shape', () => {
     const wide = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 0]));
     expect(heapCost([wide, { ...wide }])).toBe(48 + 2 * 8 + 2 * (200 + 65 * 56));
