@@ -16,32 +16,69 @@ const INDENT = '  ';
 type Style = keyof typeof STYLES;
 
 /**
+ * Indented text is made only up to this many characters: at every level of nesting, indenting
+ * adds two spaces to each line, so a reply of a few megabytes could take gigabytes.
+ */
+export const MAX_PRETTY_LENGTH = 64 * 1024 * 1024;
+
+/** Thrown inside prettyJson once the text passes its bound. */
+const TOO_LONG = Symbol('too long');
+
+/**
  * A JSON value as indented text, two spaces a level, as JSON.stringify(value, null, 2)
  * writes it, ExactNumbers as their text; with `colors`, each token wrapped in its ANSI
  * color. Strings are escaped as in JSON, so no control character reaches a terminal.
+ * Undefined if the text would be longer than `maxLength`.
  */
-export function prettyJson(value: unknown, colors: boolean): string {
+export function prettyJson(value: unknown, colors: boolean, maxLength = MAX_PRETTY_LENGTH): string | undefined {
+  const pieces: string[] = [];
+  let length = 0;
+  const put = (text: string): void => {
+    length += text.length;
+    if (length > maxLength) throw TOO_LONG;
+    pieces.push(text);
+  };
   const paint = colors
     ? (style: Style, text: string) => `${STYLES[style]}${text}${RESET}`
     : (_: Style, text: string) => text;
-  const write = (item: unknown, indent: string): string => {
-    if (item === null || typeof item === 'boolean') return paint('literal', String(item));
+  const scalar = (item: unknown): string => {
     if (typeof item === 'number') return paint('number', Number.isFinite(item) ? String(item) : 'null');
     if (typeof item === 'string') return paint('string', JSON.stringify(item));
     if (item instanceof ExactNumber) return paint('number', item.text);
-    const inner = indent + INDENT;
-    if (Array.isArray(item)) {
-      if (item.length === 0) return '[]';
-      return `[\n${item.map((element) => inner + write(element, inner)).join(',\n')}\n${indent}]`;
-    }
-    const keys = Object.keys(item as object);
-    if (keys.length === 0) return '{}';
-    const members = keys.map(
-      (key) => `${inner}${paint('key', JSON.stringify(key))}: ${write((item as Record<string, unknown>)[key], inner)}`,
-    );
-    return `{\n${members.join(',\n')}\n${indent}}`;
+    return paint('literal', String(item));
   };
-  return write(value, '');
+  const write = (item: unknown, indent: string): void => {
+    if (typeof item !== 'object' || item === null || item instanceof ExactNumber) {
+      put(scalar(item));
+      return;
+    }
+    const inner = indent + INDENT;
+    const keys = Array.isArray(item) ? undefined : Object.keys(item);
+    const count = keys ? keys.length : (item as unknown[]).length;
+    if (count === 0) {
+      put(keys ? '{}' : '[]');
+      return;
+    }
+    put(keys ? '{\n' : '[\n');
+    for (let i = 0; i < count; i++) {
+      put(i === 0 ? inner : `,\n${inner}`);
+      if (keys) {
+        const key = keys[i] as string;
+        put(`${paint('key', JSON.stringify(key))}: `);
+        write((item as Record<string, unknown>)[key], inner);
+      } else {
+        write((item as unknown[])[i], inner);
+      }
+    }
+    put(`\n${indent}${keys ? '}' : ']'}`);
+  };
+  try {
+    write(value, '');
+  } catch (error) {
+    if (error === TOO_LONG) return undefined;
+    throw error;
+  }
+  return pieces.join('');
 }
 
 /**
@@ -67,7 +104,13 @@ export class PrettyOutput extends Writable {
     this.pending = end < 0 ? text : text.slice(end + 1);
     const lines = end < 0 ? [] : text.slice(0, end).split('\n');
     // The target's own errors (EPIPE) are its 'error' handler's business.
-    this.target.write(lines.map((line) => this.format(line)).join(''), () => done());
+    if (lines.length === 0) {
+      this.target.write('', () => done());
+      return;
+    }
+    // A block each: joined, the blocks of one chunk could pass V8's longest string.
+    let left = lines.length;
+    for (const line of lines) this.target.write(this.format(line), () => --left === 0 && done());
   }
 
   override _final(done: (error?: Error | null) => void): void {
@@ -83,6 +126,7 @@ export class PrettyOutput extends Writable {
     } catch {
       return `${line}\n`;
     }
-    return `${prettyJson(value, this.colors)}\n`;
+    // Too long to indent: written as the node wrote it, on one line.
+    return `${prettyJson(value, this.colors) ?? line}\n`;
   }
 }

@@ -10,7 +10,7 @@ import { parseJson } from '../../src/json/parse.js';
 import { LARGE_LINE } from '../../src/maelstrom/limits.js';
 import { BareBodies } from '../../src/terminal/bare-bodies.js';
 import { terminalMode } from '../../src/terminal/mode.js';
-import { PrettyOutput, prettyJson } from '../../src/terminal/pretty.js';
+import { MAX_PRETTY_LENGTH, PrettyOutput, prettyJson } from '../../src/terminal/pretty.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -142,7 +142,7 @@ describe('prettyJson', () => {
   it('with colors, writes the same text with each token colored', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        expect(prettyJson(value, true).replace(ANSI, '')).toBe(JSON.stringify(value, null, 2));
+        expect(prettyJson(value, true)?.replace(ANSI, '')).toBe(JSON.stringify(value, null, 2));
       }),
     );
     expect(prettyJson({ k: ['s', 1, true, null, {}, []] }, true)).toBe(
@@ -167,6 +167,15 @@ describe('prettyJson', () => {
     );
     expect(prettyJson({ '\u001b[31m': '\u001b[2J' }, true)).toBe(
       '{\n  \u001b[1;34m"\\u001b[31m"\u001b[0m: \u001b[32m"\\u001b[2J"\u001b[0m\n}',
+    );
+  });
+  it('makes no text longer than its bound', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, colors) => {
+        const text = prettyJson(value, colors) as string;
+        expect(prettyJson(value, colors, text.length)).toBe(text);
+        expect(prettyJson(value, colors, text.length - 1)).toBeUndefined();
+      }),
     );
   });
 });
@@ -197,6 +206,15 @@ describe('PrettyOutput', () => {
 
   it('passes a line that is not JSON as it is', async () => {
     expect(await through(['not json\n{}\n'])).toBe('not json\n{}\n');
+  });
+
+  it('writes a line whose indented form would pass MAX_PRETTY_LENGTH as it is, and the lines around it indented', async () => {
+    // Each level of nesting indents every line below it: 42 elements 900 deep take 68 million characters.
+    const deep = `[${Array(42)
+      .fill(`${'['.repeat(900)}1${']'.repeat(900)}`)
+      .join(',')}]`;
+    expect(JSON.stringify(JSON.parse(deep), null, 2).length).toBeGreaterThan(MAX_PRETTY_LENGTH);
+    expect(await through([`{"a":1}\n${deep}\n[]\n`])).toBe(`{\n  "a": 1\n}\n${deep}\n[]\n`);
   });
 
   it('calls back each write, an empty one too, only once its text has reached the target', async () => {
