@@ -1,23 +1,20 @@
 import { ExactNumber } from '../json/exact-number.js';
 import { digestOf, identityOf, LONG_STRING } from '../json/identity.js';
 
-type PrimitiveKey = number | boolean | null;
-
 const OTHER = Symbol('other');
 
 /**
- * A number, boolean or null as itself, for a Map, which sees -0 as 0. An ExactNumber
- * kept only for its digits (1000000000000000000000) becomes its double. Anything
- * else (strings have a table of their own) is OTHER.
+ * A number's text, the same for every spelling of one value (-0 as 0, 1.0 as 1): V8 hashes
+ * a number in a Map without a secret seed, so numbers chosen to collide would make each
+ * lookup scan them all; it hashes strings with one. An ExactNumber kept only for its
+ * digits (1000000000000000000000) counts as its double. Anything else is OTHER.
  */
-function primitiveKey(value: unknown): PrimitiveKey | typeof OTHER {
-  switch (typeof value) {
-    case 'number':
-    case 'boolean':
-      return value;
+function numberKey(value: unknown): string | typeof OTHER {
+  if (typeof value === 'number') return String(value);
+  if (value instanceof ExactNumber) {
+    const double = value.asDouble();
+    return double === undefined ? OTHER : String(double);
   }
-  if (value === null) return null;
-  if (value instanceof ExactNumber) return value.asDouble() ?? OTHER;
   return OTHER;
 }
 
@@ -28,22 +25,27 @@ function bounded(text: string): string {
 
 /**
  * A Map keyed by JSON values, where two keys are the same when they are the same JSON
- * value: same type, numbers by value, object members in any order. Strings and
- * numbers, nearly every key and event id, are used as they are, with no key string
- * built per lookup.
+ * value: same type, numbers by value, object members in any order. Short strings,
+ * nearly every key and event id, are used as they are, with no key string built per
+ * lookup.
  */
 export class JsonKeyMap<V> {
   // Each table is made on first use: most projections need one or none of them.
-  /** Short string keys, the most common: a prototype-less object looks them up faster than a Map. */
+  // Prototype-less objects: they look short strings up faster than a Map.
+  /** Short string keys, the most common. */
   private strings: Record<string, V> | undefined;
-  private primitives: Map<PrimitiveKey, V> | undefined;
+  /** Numbers, by their text. */
+  private numbers: Record<string, V> | undefined;
+  /** true, false and null. */
+  private literals: Map<boolean | null, V> | undefined;
   /** Long strings, exact numbers no double holds, objects and arrays: by identity text, long ones by digest. */
   private others: Map<string, V> | undefined;
 
   get(key: unknown): V | undefined {
     if (typeof key === 'string' && key.length < LONG_STRING) return this.strings?.[key];
-    const primitive = primitiveKey(key);
-    return primitive === OTHER ? this.others?.get(bounded(identityOf(key))) : this.primitives?.get(primitive);
+    if (typeof key === 'boolean' || key === null) return this.literals?.get(key);
+    const number = numberKey(key);
+    return number === OTHER ? this.others?.get(bounded(identityOf(key))) : this.numbers?.[number];
   }
 
   has(key: unknown): boolean {
@@ -55,9 +57,13 @@ export class JsonKeyMap<V> {
       (this.strings ??= Object.create(null) as Record<string, V>)[key] = value;
       return;
     }
-    const primitive = primitiveKey(key);
-    if (primitive === OTHER) (this.others ??= new Map()).set(bounded(identityOf(key)), value);
-    else (this.primitives ??= new Map()).set(primitive, value);
+    if (typeof key === 'boolean' || key === null) {
+      (this.literals ??= new Map()).set(key, value);
+      return;
+    }
+    const number = numberKey(key);
+    if (number === OTHER) (this.others ??= new Map()).set(bounded(identityOf(key)), value);
+    else (this.numbers ??= Object.create(null) as Record<string, V>)[number] = value;
   }
 
   delete(key: unknown): void {
@@ -65,21 +71,27 @@ export class JsonKeyMap<V> {
       if (this.strings) delete this.strings[key];
       return;
     }
-    const primitive = primitiveKey(key);
-    if (primitive === OTHER) this.others?.delete(bounded(identityOf(key)));
-    else this.primitives?.delete(primitive);
+    if (typeof key === 'boolean' || key === null) {
+      this.literals?.delete(key);
+      return;
+    }
+    const number = numberKey(key);
+    if (number === OTHER) this.others?.delete(bounded(identityOf(key)));
+    else if (this.numbers) delete this.numbers[number];
   }
 
   /** Every value, in no particular order. */
   *values(): IterableIterator<V> {
     for (const key in this.strings) yield this.strings[key] as V;
-    if (this.primitives) yield* this.primitives.values();
+    for (const key in this.numbers) yield this.numbers[key] as V;
+    if (this.literals) yield* this.literals.values();
     if (this.others) yield* this.others.values();
   }
 
   clear(): void {
     this.strings = undefined;
-    this.primitives = undefined;
+    this.numbers = undefined;
+    this.literals = undefined;
     this.others = undefined;
   }
 }

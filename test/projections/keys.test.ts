@@ -96,4 +96,37 @@ describe('JsonKeyMap', () => {
     expect(seen.length).toBe(100);
     expect(Math.max(...seen)).toBeLessThan(16_384);
   });
+  it('keys numbers by their text, never handing a Map a number (V8 hashes numbers without a seed)', () => {
+    const keys: unknown[] = [];
+    const set = Map.prototype.set;
+    vi.spyOn(Map.prototype, 'set').mockImplementation(function (this: Map<unknown, unknown>, key, value) {
+      keys.push(key);
+      return set.call(this, key, value);
+    });
+    const map = new JsonKeyMap<string>();
+    for (const [value, name] of [
+      [-0, 'zero'],
+      [2.5e-238, 'tiny'],
+      [parseJson('1e21'), 'big'],
+      [parseJson('1e400'), 'huge'],
+      [false, 'false'],
+    ] as const)
+      map.set(value, name);
+    expect([map.get(0), map.get(parseJson('25e-239')), map.get(1e21), map.get(parseJson('1E+21'))]).toEqual([
+      'zero',
+      'tiny',
+      'big',
+      'big',
+    ]);
+    expect([map.get('0'), map.get('1e+21'), map.get(1), map.get(null)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect([...map.values()].sort()).toEqual(['big', 'false', 'huge', 'tiny', 'zero']);
+    expect(keys.some((key) => typeof key === 'number')).toBe(false);
+    map.delete(-0);
+    expect(map.has(0)).toBe(false);
+  });
 });
