@@ -9,8 +9,8 @@ const NUMBER_LEXEME = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
  * integer significand without leading or trailing zeros and EXP is a decimal
  * integer with no `+` and no leading zeros. Examples: "12300" → "123e2",
  * "1.5" → "15e-1", "1e400" = "10e399" → "1e400". Zero of either sign is "0e0"
- * (-0 and 0 are the same value). The exponent is computed with BigInt, so a
- * lexeme like "1e99999999999999999999" stays exact.
+ * (-0 and 0 are the same value). The exponent is computed on its digits, so a
+ * lexeme like "1e99999999999999999999" stays exact, in time linear in its length.
  *
  * Throws SyntaxError if `numberText` is not a JSON number.
  */
@@ -24,8 +24,58 @@ export function canonicalDecimal(numberText: string): string {
   if (first === digits.length) return '0e0';
   let end = digits.length;
   while (digits.charCodeAt(end - 1) === 48) end--;
-  const scale = BigInt(exponent) - BigInt(fraction.length) + BigInt(digits.length - end);
+  const scale = addToInteger(exponent, digits.length - end - fraction.length);
   return `${sign}${digits.slice(first, end)}e${scale}`;
+}
+
+/** Integers of at most this many digits, plus any delta addToInteger takes, are exact in a double. */
+const SAFE_DIGITS = 15;
+const SAFE_UNIT = 10 ** SAFE_DIGITS;
+
+/**
+ * The decimal integer `integer` (an optional sign, then digits) plus `delta`, with no `+`
+ * and no leading zeros. `delta` must be an integer under 2^31 in size, as counts of a
+ * string's characters are. Digits, not BigInt: BigInt reads and writes decimal text in
+ * time that grows with the square of its length, and an exponent may have millions of digits.
+ */
+export function addToInteger(integer: string, delta: number): string {
+  const negative = integer.startsWith('-');
+  let from = negative || integer.startsWith('+') ? 1 : 0;
+  while (from < integer.length - 1 && integer.charCodeAt(from) === 48) from++;
+  const digits = integer.slice(from);
+  if (digits.length <= SAFE_DIGITS) return String((negative ? -Number(digits) : Number(digits)) + delta);
+  // At least 10^15 in size, so adding delta keeps the sign: only the size changes.
+  const grows = delta !== 0 && delta < 0 === negative;
+  let high = digits.slice(0, -SAFE_DIGITS);
+  let low = Number(digits.slice(-SAFE_DIGITS)) + (grows ? Math.abs(delta) : -Math.abs(delta));
+  if (low >= SAFE_UNIT) {
+    high = stepDigits(high, 1);
+    low -= SAFE_UNIT;
+  } else if (low < 0) {
+    high = stepDigits(high, -1);
+    low += SAFE_UNIT;
+  }
+  const size = `${high}${String(low).padStart(SAFE_DIGITS, '0')}`.replace(/^0+/, '');
+  return negative ? `-${size}` : size;
+}
+
+/** The digits of a positive integer plus or minus 1 (minus only above 0), leading zeros kept. */
+function stepDigits(digits: string, step: 1 | -1): string {
+  const stop = step === 1 ? '9' : '0';
+  let at = digits.length - 1;
+  while (at >= 0 && digits[at] === stop) at--;
+  const turned = (step === 1 ? '0' : '9').repeat(digits.length - 1 - at);
+  if (at < 0) return `1${turned}`;
+  return `${digits.slice(0, at)}${Number(digits[at]) + step}${turned}`;
+}
+
+/** Orders two integers as addToInteger writes them (no `+`, no leading zeros). */
+export function compareIntegers(a: string, b: string): number {
+  const aNegative = a.startsWith('-');
+  if (aNegative !== b.startsWith('-')) return aNegative ? -1 : 1;
+  if (a === b) return 0;
+  const larger = a.length !== b.length ? a.length > b.length : a > b;
+  return larger !== aNegative ? 1 : -1;
 }
 
 /**

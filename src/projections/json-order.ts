@@ -1,4 +1,4 @@
-import { canonicalDecimal, ExactNumber } from '../json/exact-number.js';
+import { addToInteger, canonicalDecimal, compareIntegers, ExactNumber } from '../json/exact-number.js';
 import { identityOf } from '../json/identity.js';
 
 /**
@@ -80,24 +80,25 @@ function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>):
 interface Decimal {
   readonly sign: number;
   readonly digits: string;
-  readonly magnitude: bigint;
+  /** A decimal integer, as addToInteger writes it. */
+  readonly magnitude: string;
 }
 
 /** Parses canonicalDecimal's `[-]DIGITSeEXP`. */
 function decimalOf(value: number | ExactNumber): Decimal {
   const canonical = typeof value === 'number' ? canonicalDecimal(String(value)) : value.canonical;
-  if (canonical === '0e0') return { sign: 0, digits: '', magnitude: 0n };
+  if (canonical === '0e0') return { sign: 0, digits: '', magnitude: '0' };
   const negative = canonical.startsWith('-');
   const e = canonical.indexOf('e');
   const digits = canonical.slice(negative ? 1 : 0, e);
-  return { sign: negative ? -1 : 1, digits, magnitude: BigInt(canonical.slice(e + 1)) + BigInt(digits.length) };
+  return { sign: negative ? -1 : 1, digits, magnitude: addToInteger(canonical.slice(e + 1), digits.length) };
 }
 
 function compareDecimals(a: Decimal, b: Decimal): number {
   if (a.sign !== b.sign) return Math.sign(a.sign - b.sign);
   if (a.sign === 0) return 0;
   let order: number;
-  if (a.magnitude !== b.magnitude) order = a.magnitude < b.magnitude ? -1 : 1;
+  if (a.magnitude !== b.magnitude) order = compareIntegers(a.magnitude, b.magnitude);
   else {
     const length = Math.max(a.digits.length, b.digits.length);
     const x = a.digits.padEnd(length, '0');

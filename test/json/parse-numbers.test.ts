@@ -1,7 +1,7 @@
 /** Numbers: which parseJson keeps exact and which become doubles; canonicalDecimal and ExactNumber. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ExactNumber, canonicalDecimal } from '../../src/json/exact-number.js';
+import { ExactNumber, addToInteger, canonicalDecimal, compareIntegers } from '../../src/json/exact-number.js';
 import { parseJson, parseJsonExact } from '../../src/json/parse.js';
 import { expectExact } from '../support/json.js';
 
@@ -135,5 +135,42 @@ describe('canonicalDecimal and ExactNumber', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('addToInteger and compareIntegers', () => {
+  // Sizes on both sides of 10^15, where addToInteger leaves doubles for digits.
+  const integer = fc.oneof(
+    fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }),
+    fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }),
+    fc.constantFrom(10n ** 15n, -(10n ** 15n), 10n ** 15n - 1n, 10n ** 30n, -(10n ** 30n), 2n ** 31n),
+  );
+  const delta = fc.oneof(fc.integer({ min: -(2 ** 31) + 1, max: 2 ** 31 - 1 }), fc.integer({ min: -3, max: 3 }));
+
+  it('adds as BigInt does, whatever sign and leading zeros the integer is written with', () => {
+    fc.assert(
+      fc.property(integer, delta, fc.constantFrom('', '+', '00'), (n, d, prefix) => {
+        const text = n < 0n ? `-${prefix.replace('+', '')}${-n}` : `${prefix}${n}`;
+        expect(addToInteger(text, d)).toBe(String(n + BigInt(d)));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(addToInteger('999999999999999999', 1)).toBe('1000000000000000000');
+    expect(addToInteger('-1000000000000000000', 1)).toBe('-999999999999999999');
+    expect(addToInteger('-0', 0)).toBe('0');
+  });
+
+  it('orders as BigInt does', () => {
+    fc.assert(
+      fc.property(integer, integer, (a, b) => {
+        expect(compareIntegers(String(a), String(b))).toBe(a < b ? -1 : a > b ? 1 : 0);
+      }),
+    );
+  });
+
+  it('keeps an exponent of 100,000 digits exact', () => {
+    const exponent = `9${'0'.repeat(99_998)}1`;
+    expect(canonicalDecimal(`-12.5000e-${exponent}`)).toBe(`-125e-${exponent.slice(0, -1)}2`);
+    expect(canonicalDecimal(`100e${'9'.repeat(100_000)}`)).toBe(`1e1${'0'.repeat(99_999)}1`);
   });
 });
