@@ -23,16 +23,17 @@ class BoundaryScanner {
   }
 
   /**
-   * Scans `text` from where it stopped. Returns the first comma between elements at or
-   * after `from`, or the array's closing bracket (`closed`), or -1 once the text is used up.
-   * A closing bracket the array does not hold is a syntax error.
+   * Scans `text`, which starts at position `base` of the text the scan is in, from where
+   * it stopped. Returns the first comma between elements at or after `from`, or the array's
+   * closing bracket (`closed`), or -1 once the text is used up. Positions count from the
+   * start of the whole text. A closing bracket the array does not hold is a syntax error.
    */
-  scan(text: string, from: number): { at: number; closed: boolean } {
+  scan(text: string, from: number, base = 0): { at: number; closed: boolean } {
     let { depth, inString } = this;
-    const n = text.length;
+    const n = base + text.length;
     let i = this.at;
     for (; i < n; i++) {
-      const c = text.charCodeAt(i);
+      const c = text.charCodeAt(i - base);
       if (inString) {
         if (c === 0x22) inString = false;
         else if (c === 0x5c) i++;
@@ -43,7 +44,10 @@ class BoundaryScanner {
       else if (c === 0x7d || c === 0x5d) {
         if (depth === 0) {
           if (c === 0x7d) throw new SyntaxError('Unexpected token } in JSON');
+          // Kept as at a comma: a scan resumed here finds this bracket again.
           this.at = i;
+          this.depth = depth;
+          this.inString = inString;
           return { at: i, closed: true };
         }
         depth--;
@@ -73,6 +77,13 @@ class BoundaryScanner {
 export class ArrayStream {
   /** Unparsed text: it starts at a boundary, just after the "[" or after a comma between elements. */
   private rest = '';
+  /**
+   * While a scan looks for the end of a long element: the text that came after `rest`,
+   * scanned but not joined to it. Joining each piece would copy the element so far each
+   * time: a time that grows with the square of the element's length.
+   */
+  private pieces: string[] = [];
+  private piecesLength = 0;
   private scanner = new BoundaryScanner();
   /** Whether the scanner, not the guess, finds the next boundary. */
   private scanning = false;
@@ -97,13 +108,32 @@ export class ArrayStream {
       if (this.tail.length > this.maxChars) throw new RangeError('the text after the array is too long');
       return;
     }
-    this.rest += text;
+    const base = this.rest.length + this.piecesLength;
+    // Only while the scan has found no boundary yet: one it found waits for the cut below.
+    if (this.scanning && this.scanner.at >= base) {
+      this.pieces.push(text);
+      this.piecesLength += text.length;
+      if (base + text.length > this.maxChars) throw new RangeError('an element is too long');
+      if (this.scanner.scan(text, this.batchChars, base).at < 0) return;
+      this.joinPieces();
+    } else {
+      this.joinPieces();
+      this.rest += text;
+    }
     while (this.tail === undefined && this.rest.length >= 2 * this.batchChars && this.cut()) {}
     if (this.tail === undefined && this.rest.length > this.maxChars) throw new RangeError('an element is too long');
   }
 
+  private joinPieces(): void {
+    if (this.pieces.length === 0) return;
+    this.rest += this.pieces.join('');
+    this.pieces = [];
+    this.piecesLength = 0;
+  }
+
   /** The text after the array, once the whole text has been pushed. Throws SyntaxError where it is not JSON. */
   end(): string {
+    this.joinPieces();
     if (this.tail === undefined) {
       if (!this.closeByGuess()) {
         while (this.tail === undefined) {
