@@ -1,5 +1,5 @@
 import { ExactNumber } from './exact-number.js';
-import { setOwn } from './value.js';
+import { MAX_MEMBERS, setOwn } from './value.js';
 
 /**
  * Cheap test for "some number here may not survive a double". It is
@@ -56,10 +56,19 @@ export function parseJsonExact(text: string): unknown {
 /** How many values (containers included) a watched parse starts between two calls of its `watch`. */
 export const WATCH_INTERVAL = 1 << 16;
 
+/** Thrown by a watched parse for an object written with more than MAX_MEMBERS members. */
+export class TooManyMembers extends Error {
+  constructor() {
+    super(`an object has more than ${MAX_MEMBERS} members`);
+    this.name = 'TooManyMembers';
+  }
+}
+
 /**
  * Parses as parseJson does, calling `watch` each time WATCH_INTERVAL more values have been
  * made: `watch` may throw to stop the parse, as what the text becomes outgrows memory (in
  * V8, a value of text made of tiny containers takes 20 bytes or more per character).
+ * Throws TooManyMembers at an object's member past MAX_MEMBERS (repeated names count).
  */
 export function parseJsonWatched(text: string, watch: () => void): unknown {
   return new ExactParser(text, watch).parse();
@@ -87,6 +96,8 @@ function isDigit(c: number): boolean {
 interface Frame {
   readonly container: unknown[] | Record<string, unknown>;
   key: string;
+  /** Member names read so far (objects only). */
+  members: number;
 }
 
 /** Iterative parser (explicit stack, no recursion) for the exact grammar JSON.parse accepts. */
@@ -118,7 +129,7 @@ class ExactParser {
             value = {};
             break;
           }
-          stack.push({ container: {}, key: this.readKey() });
+          stack.push({ container: {}, key: this.readKey(), members: 1 });
           continue;
         case 0x5b: // [
           this.pos++;
@@ -127,7 +138,7 @@ class ExactParser {
             value = [];
             break;
           }
-          stack.push({ container: [], key: '' });
+          stack.push({ container: [], key: '', members: 0 });
           continue;
         case 0x22:
           value = this.readString();
@@ -166,6 +177,8 @@ class ExactParser {
           setOwn(container, frame.key, value);
           if (next === 0x2c) {
             this.pos++;
+            // Input is parsed watched: only it must be kept from objects V8 cannot grow.
+            if (++frame.members > MAX_MEMBERS && this.watch) throw new TooManyMembers();
             frame.key = this.readKey();
             break;
           }

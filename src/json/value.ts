@@ -2,6 +2,13 @@ import { ExactNumber } from './exact-number.js';
 
 export type JsonObject = Record<string, unknown>;
 
+/**
+ * The most members an object of input or state may have. V8 adds a member to an object
+ * of 2^23 (8,388,608) members or more in time that grows with its size: each insert
+ * rehashes the whole dictionary. Half that leaves room for the dictionary to grow.
+ */
+export const MAX_MEMBERS = 4 * 1024 * 1024;
+
 /** A JSON object: not null, not an array, not an ExactNumber (which is a JSON number). */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ExactNumber);

@@ -1,6 +1,6 @@
 import { ExactNumber } from '../json/exact-number.js';
-import { mayBeInexact } from '../json/parse.js';
-import { isJsonObject, jsonTypeOf, nestsDeeperThan, type JsonObject } from '../json/value.js';
+import { mayBeInexact, TooManyMembers } from '../json/parse.js';
+import { isJsonObject, jsonTypeOf, MAX_MEMBERS, nestsDeeperThan, type JsonObject } from '../json/value.js';
 import { BLOCK_BYTES, HEAD_CHARS, LineSplitter, type LineStream } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { envelopeSchema, isAnswerable, leavesNobodyToAnswer, type Message } from './envelope.js';
@@ -213,22 +213,43 @@ export class Intake {
    * head (`line`, or as much of its start as is kept), if the head names whom to answer.
    */
   tooLargeNow(line: string, size: number, lineNumber: number): Received | undefined {
-    const { src, dest, type, msgId, inReplyTo } = readHead(line.slice(0, HEAD_CHARS));
     const what = `a message of ${Math.ceil(size / 2 ** 20)} MiB, for which memory has no room now`;
+    return this.refuseByHead(
+      line,
+      lineNumber,
+      what,
+      `${what}, was dropped unread; try again later`,
+      ErrorCode.temporarilyUnavailable,
+    );
+  }
+
+  /** A line with an object of more than MAX_MEMBERS members: error 12 by its head, as tooLargeNow. */
+  tooManyMembers(line: string, lineNumber: number): Received | undefined {
+    const what = `a message with an object of more than ${MAX_MEMBERS} members`;
+    return this.refuseByHead(
+      line,
+      lineNumber,
+      what,
+      `${what}, more than the node can hold, was dropped`,
+      ErrorCode.malformedRequest,
+    );
+  }
+
+  /** Logs a dropped line, and refuses it with `text` (after its type) if its head names whom to answer. */
+  private refuseByHead(
+    line: string,
+    lineNumber: number,
+    what: string,
+    text: string,
+    code: ErrorCode,
+  ): Received | undefined {
+    const { src, dest, type, msgId, inReplyTo } = readHead(line.slice(0, HEAD_CHARS));
     if (!answersTo(src, msgId, inReplyTo)) {
       this.options.log(`line ${lineNumber}: ${what}; dropped`);
       return undefined;
     }
-    this.options.log(`line ${lineNumber}: ${what}; dropped, and answered with error 11`);
-    const text = `${what}, was dropped unread; try again later`;
-    return {
-      kind: 'refused',
-      src,
-      dest,
-      msgId,
-      text: type === undefined ? text : `${type}: ${text}`,
-      code: ErrorCode.temporarilyUnavailable,
-    };
+    this.options.log(`line ${lineNumber}: ${what}; dropped, and answered with error ${code}`);
+    return { kind: 'refused', src, dest, msgId, text: type === undefined ? text : `${type}: ${text}`, code };
   }
 
   /**
@@ -247,6 +268,7 @@ export class Intake {
       parsed = parseWithinMemory(text, this.options.canParse, checkNumbers && mayBeInexact(text));
     } catch (error) {
       if (error === NO_ROOM) return this.tooLargeNow(line, line.length, lineNumber);
+      if (error instanceof TooManyMembers) return this.tooManyMembers(line, lineNumber);
       return this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
     }
     return this.classify(parsed, line, line.length, lineNumber);

@@ -1,4 +1,5 @@
 import { ArrayStream } from '../json/array-stream.js';
+import { TooManyMembers } from '../json/parse.js';
 import { nestsDeeperThan, setOwn, type JsonObject } from '../json/value.js';
 import type { ArrayHead } from './head.js';
 import type { Intake, IntakeOptions, Received } from './intake.js';
@@ -40,7 +41,9 @@ export class StreamedLine {
   private bytesRead = 0;
   private tooDeep = false;
   /** Why the line cannot be answered as a request: not JSON, or too long to hold. */
-  private failed: { readonly kind: 'not-json' | 'oversize' | 'no-room'; readonly why: string } | undefined;
+  private failed:
+    | { readonly kind: 'not-json' | 'oversize' | 'no-room' | 'many-members'; readonly why: string }
+    | undefined;
 
   constructor(
     private readonly intake: Intake,
@@ -89,6 +92,7 @@ export class StreamedLine {
     }
     // An element or the text after the array outgrew memory as it was parsed: as a line too large to read now.
     if (this.failed?.kind === 'no-room') return intake.tooLargeNow(headText, this.bytesRead, lineNumber);
+    if (this.failed?.kind === 'many-members') return intake.tooManyMembers(headText, lineNumber);
     if (this.failed?.kind === 'oversize' || !message) {
       if (this.failed?.kind === 'not-json') {
         return intake.unanswerable(lineNumber, `not JSON (${this.failed.why})`, headText);
@@ -150,12 +154,13 @@ export class StreamedLine {
 
   private failedOn(error: unknown): void {
     if (error === NO_ROOM) this.fail('no-room', '');
+    else if (error instanceof TooManyMembers) this.fail('many-members', '');
     else if (error instanceof SyntaxError) this.fail('not-json', error.message);
     else if (error instanceof RangeError) this.fail('oversize', error.message);
     else throw error;
   }
 
-  private fail(kind: 'not-json' | 'oversize' | 'no-room', why: string): void {
+  private fail(kind: 'not-json' | 'oversize' | 'no-room' | 'many-members', why: string): void {
     this.failed ??= { kind, why };
     this.array = undefined;
     this.parts = undefined;

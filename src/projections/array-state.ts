@@ -2,7 +2,7 @@ import { isJsonObject, type JsonObject } from '../json/value.js';
 import { invalidEvent } from './errors.js';
 import { FieldIndex } from './field-index.js';
 import { KeyIndex } from './key-index.js';
-import { mergeInto } from './merge.js';
+import { applyMerge, membersAfterMerge } from './merge.js';
 import type { ProjectionState } from './state.js';
 
 /** Told of every change to an array state's slots, so that a cache of them can follow. */
@@ -57,8 +57,9 @@ export class ArrayState implements ProjectionState {
     const slot = this.slotOf(data);
     if (slot === undefined) return this.push(data);
     const element = this.slots[slot] as JsonObject;
+    const members = membersAfterMerge(element, data as JsonObject);
     this.unindexFields(element, slot, data as JsonObject);
-    mergeInto(element, data as JsonObject);
+    applyMerge(element, data as JsonObject, members);
     this.indexFields(element, slot, data as JsonObject);
     this.listener?.changed(slot);
     return this;

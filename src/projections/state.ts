@@ -1,7 +1,7 @@
 import { isJsonObject, jsonTypeOf, type JsonObject } from '../json/value.js';
 import { ArrayState } from './array-state.js';
 import { invalidEvent } from './errors.js';
-import { mergeInto } from './merge.js';
+import { mergeInto, removeMembers } from './merge.js';
 
 /**
  * A projection's state. Each operation either refuses the event by throwing before it
@@ -58,7 +58,7 @@ class ObjectState implements ProjectionState {
 
   /** Deletes the top-level keys that event_data names: its keys, or a list of names, or one name. */
   remove(data: unknown): ProjectionState {
-    for (const name of keyNames(data)) delete this.object[name];
+    removeMembers(this.object, keyNames(data));
     return this;
   }
 

@@ -1,7 +1,8 @@
 /** parseJsonWatched: the parse of a large line, which a watch on memory may stop. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJson, parseJsonWatched, WATCH_INTERVAL } from '../../src/json/parse.js';
+import { parseJson, parseJsonExact, parseJsonWatched, TooManyMembers, WATCH_INTERVAL } from '../../src/json/parse.js';
+import { MAX_MEMBERS } from '../../src/json/value.js';
 
 describe('parseJsonWatched', () => {
   it('gives what parseJson gives', () => {
@@ -38,5 +39,13 @@ describe('parseJsonWatched', () => {
       }),
     ).toThrow(stop);
     expect(calls).toBe(2);
+  });
+  it('takes an object of MAX_MEMBERS members, repeated names counted, and stops at one more', () => {
+    const text = `{${'"a":0,'.repeat(MAX_MEMBERS - 1)}"b":[{}]}`;
+    expect(parseJsonWatched(text, () => {})).toEqual({ a: 0, b: [{}] });
+    const over = `[${text.slice(0, -1)},"c":1}]`;
+    expect(() => parseJsonWatched(over, () => {})).toThrow(TooManyMembers);
+    // Only input is parsed watched; what the node itself wrote is read whatever its size.
+    expect(parseJsonExact(over)).toEqual([{ a: 0, b: [{}], c: 1 }]);
   });
 });

@@ -1,5 +1,6 @@
 /** Limits: a bad request costs no more than a good one, and long strings never slow a lookup. */
 import { describe, expect, it } from 'vitest';
+import { MAX_MEMBERS } from '../../../src/json/value.js';
 import { linesOf } from '../../support/lines.js';
 import { bodies, message } from '../../support/messages.js';
 import { SpawnedNode, runNode } from '../../support/spawned-node.js';
@@ -84,6 +85,39 @@ describe('names', () => {
         text: `create: handlers.${name(40)}… is an event type longer than 1024 characters`,
       },
       { type: 'list_ok', in_reply_to: 5, projections: [{ name: name(1024), version: 0 }] },
+    ]);
+  });
+});
+
+describe('an object of more than MAX_MEMBERS members', () => {
+  it('is refused by the head of its line, streamed in a rebuild or not, and changes nothing', async () => {
+    // Repeated names count as members as they are read: 25 MB of text, an object of one member.
+    const members = (count: number): string => `{${'"a":0,'.repeat(count - 1)}"a":1}`;
+    const result = await runNode(
+      `${[
+        message('{"type":"create","msg_id":1,"name":"p","initial_state":[]}'),
+        message(`{"type":"create","msg_id":2,"name":"q","initial_state":${members(MAX_MEMBERS + 1)}}`),
+        message(
+          `{"type":"rebuild","msg_id":3,"projection":"p","events":[{"event_type":"E","event_data":${members(MAX_MEMBERS + 1)}}]}`,
+        ),
+        message(`{"type":"create","msg_id":4,"name":"r","initial_state":${members(MAX_MEMBERS)}}`),
+        message('{"type":"list","msg_id":5}'),
+      ].join('\n')}\n`,
+    );
+    const refused = `a message with an object of more than ${MAX_MEMBERS} members, more than the node can hold, was dropped`;
+    expect(bodies(result.stdout)).toEqual([
+      { type: 'projection_created', in_reply_to: 1, name: 'p', version: 0 },
+      { type: 'error', in_reply_to: 2, code: 12, text: `create: ${refused}` },
+      { type: 'error', in_reply_to: 3, code: 12, text: `rebuild: ${refused}` },
+      { type: 'projection_created', in_reply_to: 4, name: 'r', version: 0 },
+      {
+        type: 'list_ok',
+        in_reply_to: 5,
+        projections: [
+          { name: 'p', version: 0 },
+          { name: 'r', version: 0 },
+        ],
+      },
     ]);
   });
 });
