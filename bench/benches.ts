@@ -29,6 +29,7 @@ const baseline = (name: string, file: string): Command => ({
 const NAIVE = baseline('naive', 'naive.mjs');
 const FLOOR = baseline('floor', 'floor.cjs');
 const PARSE_ONLY = baseline('parse-only', 'parse-only.cjs');
+const EVENT_LOOP_FLOOR = baseline('event-loop floor', 'event-loop-floor.cjs');
 const NODE_E0: Command = { name: 'node -e 0', args: ['-e', '0'], replies: false };
 
 /** The syncs the durable runs reported, for a note. */
@@ -51,8 +52,10 @@ export function benches(projectScript: string): Bench[] {
   const DURABLE: Command = { ...PROJECT, name: 'project --data-dir', dataDir: true };
   const RESTART: Command = { ...PROJECT, name: 'restart', dataDir: true, input: 'restart-1m' };
 
-  const p99s = (r: BenchResult): string =>
-    `p99: project ${medianFigure(requestPercentile('project', ['update'], 0.99, ''), r)}, floor ${medianFigure(requestPercentile('floor', ['update'], 0.99, ''), r)}`;
+  const latencyNote = (r: BenchResult): string => {
+    const p = (command: string, q: number): string => medianFigure(requestPercentile(command, ['update'], q, ''), r);
+    return `event-loop floor p50 ${p('event-loop floor', 0.5)}; p99: project ${p('project', 0.99)}, floor ${p('floor', 0.99)}`;
+  };
   const queryMeans = (r: BenchResult): string =>
     `mean by key ${medianFigure(requestMean('project', ['query'], ''), r)}, by email ${medianFigure(requestMean('project', ['query where'], ''), r)}`;
 
@@ -186,6 +189,7 @@ export function benches(projectScript: string): Bench[] {
       commands: [
         { ...PROJECT, oneAtATime: true },
         { ...FLOOR, oneAtATime: true },
+        { ...EVENT_LOOP_FLOOR, oneAtATime: true },
       ],
       targets: [
         ratio(
@@ -193,7 +197,7 @@ export function benches(projectScript: string): Bench[] {
           requestPercentile('floor', ['update'], 0.5, 'floor p50'),
           1.15,
           {
-            note: p99s,
+            note: latencyNote,
           },
         ),
       ],

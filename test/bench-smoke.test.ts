@@ -48,6 +48,9 @@ describe('npm run bench, as a tiny smoke run', () => {
         expect(markdown).toMatch(new RegExp(`^\\| ${workload} +\\|.*\\| (met|missed|unsteady|skipped[^|]*) +\\|`, 'm'));
       }
       expect(markdown).toMatch(/^\| rebuild-3m +\| answered .*\| met +\|/m);
+      // The event-loop floor runs beside the floor, and the latency row reports its p50.
+      expect(markdown).toMatch(/^\| latency +\| 0\.\d MB +\| event-loop floor \(one at a time\) +\| 1 +\|/m);
+      expect(markdown).toMatch(/^\| latency +\|.*\| event-loop floor p50 \d+ µs; p99: project /m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
