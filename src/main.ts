@@ -69,6 +69,7 @@ export async function main(args: readonly string[]): Promise<number> {
     log,
     maxLineBytes: command.settings.maxLineBytes,
     canParse: (size) => memory.canParse(size),
+    couldParse: (size) => memory.couldParse(size),
     ...(bareBodies ? { rewriteLine: bareBodies.wrap } : { bareBodyHint: 'a body alone needs --interactive' }),
   });
   if (terminal.typing) log(TYPING_HINT);

@@ -51,6 +51,8 @@ export interface IntakeOptions {
    * before and (with 0) while they are parsed: false then stops the parse.
    */
   readonly canParse?: (size: number) => boolean;
+  /** Whether a line of this many characters could be parsed at all, with nothing else in memory. */
+  readonly couldParse?: (size: number) => boolean;
   /** Rewrites each line that is not blank before it is parsed. */
   readonly rewriteLine?: (line: string) => string;
   /** Takes each chunk back once no part of it is held here: the lines split from it are text by then. */
@@ -179,8 +181,10 @@ export class Intake {
     }
     if (kind === LineKind.StreamEnd) return (this.streams.shift() as StreamedLine).end();
     if (kind === LineKind.Oversize) return this.oversize(line, lineNumber);
-    if (line.length >= LARGE_LINE && this.options.canParse?.(line.length) === false)
+    if (line.length >= LARGE_LINE && this.options.canParse?.(line.length) === false) {
+      if (this.options.couldParse?.(line.length) === false) return this.tooLargeEver(line, lineNumber);
       return this.tooLargeNow(line, line.length, lineNumber);
+    }
     return this.receive(line, lineNumber, kind === LineKind.MayBeInexact);
   }
 
@@ -221,6 +225,12 @@ export class Intake {
       `${what}, was dropped unread; try again later`,
       ErrorCode.temporarilyUnavailable,
     );
+  }
+
+  /** A whole line too large for memory to parse, were nothing else there: error 12 by its head, as tooLargeNow. */
+  private tooLargeEver(line: string, lineNumber: number): Received | undefined {
+    const what = `a message of ${Math.ceil(line.length / 2 ** 20)} MiB, more than memory could ever hold`;
+    return this.refuseByHead(line, lineNumber, what, `${what}, was dropped unread`, ErrorCode.malformedRequest);
   }
 
   /** A line with an object of more than MAX_MEMBERS members: error 12 by its head, as tooLargeNow. */

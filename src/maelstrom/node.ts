@@ -27,6 +27,8 @@ export interface NodeOptions {
   readonly maxLineBytes?: number;
   /** Whether a large line may be parsed now; one that may not is refused with error 11. */
   readonly canParse?: (size: number) => boolean;
+  /** Whether a line of this many characters could be parsed at all (see IntakeOptions). */
+  readonly couldParse?: (size: number) => boolean;
   /** Rewrites each input line that is not blank before it is read (a terminal wraps bare bodies here). */
   readonly rewriteLine?: (line: string) => string;
   /** Takes back each chunk of input once nothing here holds it, so that the input may read into it again. */
@@ -135,6 +137,7 @@ export class Node {
       routeOf: (type) => this.routes.get(type),
       isPeer: (src) => this.isPeer(src),
       ...(this.options.canParse ? { canParse: this.options.canParse } : {}),
+      ...(this.options.couldParse ? { couldParse: this.options.couldParse } : {}),
       ...(this.options.rewriteLine ? { rewriteLine: this.options.rewriteLine } : {}),
       ...(this.options.recycle ? { recycle: this.options.recycle } : {}),
       ...(this.options.bareBodyHint ? { bareBodyHint: this.options.bareBodyHint } : {}),

@@ -56,7 +56,7 @@ function collectGarbage(): void {
 /**
  * Admission for writes that may grow memory: once the data in memory passes
  * `maxBytes`, they get error 11 (temporarily unavailable: nothing was done) until
- * deletes or rebuilds free enough. Reads are never refused. Memory is measured only
+ * deletes or rebuilds free enough; one that alone would pass it gets error 12. Reads are never refused. Memory is measured only
  * after an estimated growth, larger the further the limit is, so the check costs
  * nothing per request.
  */
@@ -75,7 +75,8 @@ export class MemoryGuard {
   ) {}
 
   /**
-   * Throws error 11 if a `type` write of a request of `size` characters must wait. A large
+   * Throws error 11 if a `type` write of a request of `size` characters must wait, 12 if it
+   * could never be taken. A large
    * one is weighed by what `copies` copies of its `values` take, if that is more: text of
    * tiny objects becomes far more than WRITE_GROWTH bytes a character.
    */
@@ -83,6 +84,12 @@ export class MemoryGuard {
     let growth = size * WRITE_GROWTH + WRITE_OVERHEAD_BYTES;
     if (growth > MIN_BUDGET_BYTES && values !== undefined) {
       growth = Math.max(growth, copies * heapCost(values) + WRITE_OVERHEAD_BYTES);
+    }
+    if (growth > this.maxBytes) {
+      throw new RpcError(
+        ErrorCode.malformedRequest,
+        `${type}: this write would take about ${Math.ceil(growth / 2 ** 20)} MiB, more than --max-memory-mb (${Math.round(this.maxBytes / 2 ** 20)} MiB) can ever hold`,
+      );
     }
     this.budget -= growth;
     // A large write is measured against the limit by itself: one request may grow memory at once.
@@ -101,6 +108,11 @@ export class MemoryGuard {
    */
   canParse(size: number): boolean {
     return this.measured(size * PARSE_GROWTH) + size * PARSE_GROWTH <= this.oldSpaceBytes * 0.9;
+  }
+
+  /** Whether a line of `size` characters could be parsed at all, were nothing else in memory. */
+  couldParse(size: number): boolean {
+    return size * PARSE_GROWTH <= this.oldSpaceBytes * 0.9;
   }
 
   private check(growth: number): void {

@@ -128,3 +128,39 @@ describe('MemoryGuard.admit', () => {
     expect(collections).toBe(2);
   });
 });
+
+describe('MemoryGuard, at what can never fit', () => {
+  // Nothing in use: whatever passes the limit now would pass it always.
+  const empty = (): MemoryGuard =>
+    new MemoryGuard(
+      100e6,
+      () => 0,
+      () => {},
+      1000e6,
+    );
+
+  it('refuses with error 12 a write that alone would pass the limit, and takes one that just fits', () => {
+    // 8 bytes a character and 1024 for the write itself.
+    const fits = (100e6 - 1024) / 8;
+    expect(() => empty().admit('update', fits, 1, 'x')).not.toThrow();
+    expect(() => empty().admit('update', fits + 1, 1, 'x')).toThrow(
+      expect.objectContaining({
+        code: 12,
+        message: 'update: this write would take about 96 MiB, more than --max-memory-mb (95 MiB) can ever hold',
+      }),
+    );
+  });
+
+  it('tells a line that could be parsed later from one that never could: six bytes a character in nine tenths of the old space', () => {
+    const guard = new MemoryGuard(
+      100e6,
+      () => 800e6,
+      () => {},
+      1000e6,
+    );
+    expect(guard.canParse(15e6)).toBe(true);
+    expect(guard.canParse(20e6)).toBe(false);
+    expect(guard.couldParse(150e6)).toBe(true);
+    expect(guard.couldParse(150e6 + 1)).toBe(false);
+  });
+});

@@ -76,11 +76,13 @@ describe('a flood of creates on a small heap', () => {
     ]);
   });
 
-  it('refuses a write whose values fit once but not in the copies it keeps', async () => {
+  it('refuses a write whose values fit once but not in the copies it keeps, as one that can never be taken', async () => {
     // 1.2 MB of empty objects parse into about 26 MB; a create keeps two copies more, which a 64 MiB heap lacks.
     const replies = await denseCreateOnSmallHeap(400_000);
-    expect(replies.map(({ code, type }) => code ?? type)).toEqual([11, 'list_ok']);
-    expect(replies[0]?.text).toMatch(/^create: no room under --max-memory-mb \(\d+ MiB\) for this write/);
+    expect(replies.map(({ code, type }) => code ?? type)).toEqual([12, 'list_ok']);
+    expect(replies[0]?.text).toMatch(
+      /^create: this write would take about \d+ MiB, more than --max-memory-mb \(\d+ MiB\) can ever hold$/,
+    );
   });
 
   it('ends a flood of small creates of nested arrays in error 11, not in a crash', async () => {
@@ -150,10 +152,13 @@ describe('a flood of creates on a small heap', () => {
     );
     expect(result.signal, result.stderr.slice(-2000)).toBeNull();
     const replies = bodies(result.stdout);
-    expect(replies.map(({ code, type }) => code ?? type)).toEqual([11, 'projection_rebuilt', 11, 'list_ok']);
-    expect(replies[0]?.text).toMatch(/^create: no room under --max-memory-mb \(\d+ MiB\) for this write/);
+    // Neither the create nor the update could ever fit this heap: error 12, not a "try again later".
+    expect(replies.map(({ code, type }) => code ?? type)).toEqual([12, 'projection_rebuilt', 12, 'list_ok']);
+    expect(replies[0]?.text).toMatch(
+      /^create: this write would take about \d+ MiB, more than --max-memory-mb \(\d+ MiB\) can ever hold$/,
+    );
     expect(replies[2]?.text).toMatch(
-      /^update: a message of \d+ MiB, for which memory has no room now, was dropped unread; try again later$/,
+      /^update: a message of \d+ MiB, more than memory could ever hold, was dropped unread$/,
     );
     // The rebuild's events are applied as they arrive: memory holds a state of 1000 ids, not the line.
     expect(replies[3]).toEqual({ type: 'list_ok', in_reply_to: 4, projections: [{ name: 'r', version: 250_000 }] });
