@@ -53,11 +53,11 @@ export class ArrayState implements ProjectionState {
     for (const element of elements) this.push(element);
   }
 
-  merge(data: unknown): ProjectionState {
+  merge(data: unknown, maxMembers?: number): ProjectionState {
     const slot = this.slotOf(data);
     if (slot === undefined) return this.push(data);
     const element = this.slots[slot] as JsonObject;
-    const members = membersAfterMerge(element, data as JsonObject);
+    const members = membersAfterMerge(element, data as JsonObject, maxMembers);
     this.unindexFields(element, slot, data as JsonObject);
     applyMerge(element, data as JsonObject, members);
     this.indexFields(element, slot, data as JsonObject);

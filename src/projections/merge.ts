@@ -2,8 +2,9 @@ import { MAX_MEMBERS, setOwn, type JsonObject } from '../json/value.js';
 import { invalidEvent } from './errors.js';
 
 /**
- * Objects of this many members or more have their count remembered once counted: a
- * smaller one is counted again when a merge adds to it, which costs less than the merge.
+ * Objects of this many members or more have their count remembered once counted, and kept
+ * up to date from then on: a smaller one is counted again when a merge adds to it, which
+ * costs less than the merge.
  */
 const REMEMBERED_MEMBERS = 256;
 
@@ -19,7 +20,13 @@ export function membersAfterMerge(target: JsonObject, data: JsonObject, maxMembe
   // for-in sees only own keys here: parsed JSON objects inherit nothing enumerable.
   for (const name in data) if (!Object.hasOwn(target, name)) added++;
   if (added === 0) return undefined;
-  const members = (memberCounts.get(target) ?? countMembers(target)) + added;
+  let before = memberCounts.get(target);
+  if (before === undefined) {
+    before = countMembers(target);
+    // Kept even if this merge is refused: counting a large object again for each refusal would cost seconds.
+    if (before >= REMEMBERED_MEMBERS) memberCounts.set(target, before);
+  }
+  const members = before + added;
   if (members > maxMembers) {
     throw invalidEvent(`the merge would give an object ${members} members, more than the ${maxMembers} allowed`);
   }
@@ -34,7 +41,10 @@ export function mergeInto(target: JsonObject, data: JsonObject, maxMembers = MAX
 /** mergeInto, for a caller that has asked membersAfterMerge (`members`) before changing anything else. */
 export function applyMerge(target: JsonObject, data: JsonObject, members: number | undefined): void {
   for (const name in data) setOwn(target, name, data[name]);
-  if (members !== undefined && members >= REMEMBERED_MEMBERS) memberCounts.set(target, members);
+  // A count once kept is kept up to date, whatever the object's size since.
+  if (members !== undefined && (members >= REMEMBERED_MEMBERS || memberCounts.has(target))) {
+    memberCounts.set(target, members);
+  }
 }
 
 /** Deletes the named members of `target`, those it has. */

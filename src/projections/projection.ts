@@ -141,7 +141,8 @@ export class Projection {
    * it may be when the node that wrote the record had a smaller dedup window.
    */
   redo(event: ProjectionEvent): void {
-    this.currentState = this.apply(this.currentState, event);
+    // Unbounded: a merge that was acknowledged must come back, whatever bound this release puts on new ones.
+    this.currentState = this.apply(this.currentState, event, Number.POSITIVE_INFINITY);
     if (event.event_id !== undefined) this.remember(event.event_id);
     this.currentVersion++;
   }
@@ -231,12 +232,12 @@ export class Projection {
     );
   }
 
-  /** The state after `event`; throws ProjectionError if `state` cannot take it. */
-  apply(state: ProjectionState, event: ProjectionEvent): ProjectionState {
+  /** The state after `event`; throws ProjectionError if `state` cannot take it (see ProjectionState.merge for `maxMembers`). */
+  apply(state: ProjectionState, event: ProjectionEvent, maxMembers?: number): ProjectionState {
     const data = event.event_data;
     switch (this.definition.eventOps.get(event.event_type) ?? 'merge') {
       case 'merge':
-        return state.merge(data);
+        return state.merge(data, maxMembers);
       case 'append':
         return state.append(data);
       case 'remove':

@@ -11,7 +11,8 @@ export interface ProjectionState {
   readonly kind: 'array' | 'object' | 'scalar';
   /** The elements of an array, or the members of an object; undefined for a scalar. */
   readonly size: number | undefined;
-  merge(data: unknown): ProjectionState;
+  /** Refuses a merge that would give an object more than `maxMembers` members (MAX_MEMBERS by default). */
+  merge(data: unknown, maxMembers?: number): ProjectionState;
   append(data: unknown): ProjectionState;
   remove(data: unknown): ProjectionState;
   /** The state as a JSON value; not to be changed. */
@@ -44,11 +45,11 @@ class ObjectState implements ProjectionState {
     return members;
   }
 
-  merge(data: unknown): ProjectionState {
+  merge(data: unknown, maxMembers?: number): ProjectionState {
     if (!isJsonObject(data)) {
       throw invalidEvent(`merge into an object state needs event_data to be an object, got ${jsonTypeOf(data)}`);
     }
-    mergeInto(this.object, data);
+    mergeInto(this.object, data, maxMembers);
     return this;
   }
 
