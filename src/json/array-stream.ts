@@ -113,8 +113,11 @@ export class ArrayStream {
     if (this.scanning && this.scanner.at >= base) {
       this.pieces.push(text);
       this.piecesLength += text.length;
-      if (base + text.length > this.maxChars) throw new RangeError('an element is too long');
-      if (this.scanner.scan(text, this.batchChars, base).at < 0) return;
+      if (this.scanner.scan(text, this.batchChars, base).at < 0) {
+        if (base + text.length > this.maxChars) throw new RangeError('an element is too long');
+        return;
+      }
+      // The text after the boundary is not the element's: the check below comes after the cut.
       this.joinPieces();
     } else {
       this.joinPieces();

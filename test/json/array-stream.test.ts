@@ -68,4 +68,21 @@ describe('ArrayStream', () => {
     const array = new ArrayStream(() => {}, 100, 10);
     expect(() => array.push(`{"a":"${'x'.repeat(200)}`)).toThrow(RangeError);
   });
+
+  it('holds an element of up to its bound, whatever text after it comes in the same piece', () => {
+    // 98 characters of element, then elements that pass the bound in all: only the element counts.
+    const element = `{"a":"${'x'.repeat(90)}"}`;
+    for (let cut = 1; cut < element.length; cut++) {
+      const elements: unknown[] = [];
+      const array = new ArrayStream((batch) => elements.push(...batch), element.length, 4);
+      array.push(element.slice(0, cut));
+      array.push(`${element.slice(cut)},${'1,'.repeat(60)}2]`);
+      expect(array.end()).toBe('');
+      expect(elements).toHaveLength(62);
+    }
+    // Until its end comes, an element held is all there is to count.
+    const short = new ArrayStream(() => {}, element.length - 1, 4);
+    short.push(element.slice(0, -1));
+    expect(() => short.push('}')).toThrow(RangeError);
+  });
 });
