@@ -88,7 +88,12 @@ export function prettyJson(value: unknown, colors: boolean, maxLength = MAX_PRET
  * empty write completes once everything before it is out.
  */
 export class PrettyOutput extends Writable {
-  private pending = '';
+  /**
+   * The text of the line not yet ended, in the pieces it came in: joined and searched
+   * again with each piece, a reply of many pieces would take time that grows with the
+   * square of its length.
+   */
+  private pending: string[] = [];
   private readonly decoder = new StringDecoder('utf8');
 
   constructor(
@@ -99,10 +104,16 @@ export class PrettyOutput extends Writable {
   }
 
   override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    const text = this.pending + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
-    const end = text.lastIndexOf('\n');
-    this.pending = end < 0 ? text : text.slice(end + 1);
-    const lines = end < 0 ? [] : text.slice(0, end).split('\n');
+    const piece = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    const end = piece.lastIndexOf('\n');
+    let lines: string[] = [];
+    if (end < 0) {
+      if (piece !== '') this.pending.push(piece);
+    } else {
+      this.pending.push(piece.slice(0, end));
+      lines = this.pending.join('').split('\n');
+      this.pending = end + 1 < piece.length ? [piece.slice(end + 1)] : [];
+    }
     // The target's own errors (EPIPE) are its 'error' handler's business.
     if (lines.length === 0) {
       this.target.write('', () => done());
@@ -114,8 +125,8 @@ export class PrettyOutput extends Writable {
   }
 
   override _final(done: (error?: Error | null) => void): void {
-    const rest = this.pending + this.decoder.end();
-    this.pending = '';
+    const rest = this.pending.join('') + this.decoder.end();
+    this.pending = [];
     this.target.write(rest === '' ? '' : this.format(rest), () => done());
   }
 

@@ -202,6 +202,8 @@ describe('PrettyOutput', () => {
     const cuts = [...Array(bytes.length).keys()].map((at) => [bytes.subarray(0, at), bytes.subarray(at)]);
     for (const parts of cuts) expect(await through(parts)).toBe(expected);
     expect(await through(['{"a"', Buffer.from(':[1,'), '2]}\n'])).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}\n');
+    // A byte at a time: every line is made of many pieces.
+    expect(await through([...bytes].map((byte) => Buffer.from([byte])))).toBe(expected);
   });
 
   it('passes a line that is not JSON as it is', async () => {
