@@ -56,9 +56,9 @@ function collectGarbage(): void {
 /**
  * Admission for writes that may grow memory: once the data in memory passes
  * `maxBytes`, they get error 11 (temporarily unavailable: nothing was done) until
- * deletes or rebuilds free enough; one that alone would pass it gets error 12. Reads are never refused. Memory is measured only
- * after an estimated growth, larger the further the limit is, so the check costs
- * nothing per request.
+ * deletes or rebuilds free enough; one that alone would pass it gets error 12. Reads
+ * are never refused. Memory is measured only after an estimated growth, larger the
+ * further the limit is, so the check costs nothing per request.
  */
 export class MemoryGuard {
   private budget = 0;
@@ -76,9 +76,9 @@ export class MemoryGuard {
 
   /**
    * Throws error 11 if a `type` write of a request of `size` characters must wait, 12 if it
-   * could never be taken. A large
-   * one is weighed by what `copies` copies of its `values` take, if that is more: text of
-   * tiny objects becomes far more than WRITE_GROWTH bytes a character.
+   * could never be taken. A large one is weighed by what `copies` copies of its `values`
+   * take, if that is more: text of tiny objects becomes far more than WRITE_GROWTH bytes a
+   * character.
    */
   admit(type: string, size: number, copies = 1, values?: unknown): void {
     let growth = size * WRITE_GROWTH + WRITE_OVERHEAD_BYTES;
