@@ -49,14 +49,19 @@ describe('heapCost', () => {
   });
 });
 
+/** A guard that always finds `inUse` bytes in use, collects nothing, and has V8's old space unless told `oldSpace`. */
+function fixedGuard(limit: number, inUse: number, oldSpace?: number): MemoryGuard {
+  return new MemoryGuard(
+    limit,
+    () => inUse,
+    () => {},
+    oldSpace,
+  );
+}
+
 describe('MemoryGuard.admit', () => {
   // 100 MB in use, a limit of 200 MB: a write may add 100 MB.
-  const guard = (): MemoryGuard =>
-    new MemoryGuard(
-      200e6,
-      () => 100e6,
-      () => {},
-    );
+  const guard = (): MemoryGuard => fixedGuard(200e6, 100e6);
   // Objects of a shape each: 256 bytes a copy, for about 13 characters of JSON each.
   const dense = Array.from({ length: 300_000 }, (_, i) => ({ [`k${i}`]: 0 }));
   const size = JSON.stringify(dense).length;
@@ -131,13 +136,7 @@ describe('MemoryGuard.admit', () => {
 
 describe('MemoryGuard, at what can never fit', () => {
   // Nothing in use: whatever passes the limit now would pass it always.
-  const empty = (): MemoryGuard =>
-    new MemoryGuard(
-      100e6,
-      () => 0,
-      () => {},
-      1000e6,
-    );
+  const empty = (): MemoryGuard => fixedGuard(100e6, 0, 1000e6);
 
   it('refuses with error 12 a write that alone would pass the limit, and takes one that just fits', () => {
     // 8 bytes a character and 1024 for the write itself.
@@ -152,12 +151,7 @@ describe('MemoryGuard, at what can never fit', () => {
   });
 
   it('tells a line that could be parsed later from one that never could: six bytes a character in nine tenths of the old space', () => {
-    const guard = new MemoryGuard(
-      100e6,
-      () => 800e6,
-      () => {},
-      1000e6,
-    );
+    const guard = fixedGuard(100e6, 800e6, 1000e6);
     expect(guard.canParse(15e6)).toBe(true);
     expect(guard.canParse(20e6)).toBe(false);
     expect(guard.couldParse(150e6)).toBe(true);
