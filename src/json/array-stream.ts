@@ -113,11 +113,10 @@ export class ArrayStream {
     if (this.scanning && this.scanner.at >= base) {
       this.pieces.push(text);
       this.piecesLength += text.length;
-      if (this.scanner.scan(text, this.batchChars, base).at < 0) {
-        if (base + text.length > this.maxChars) throw new RangeError('an element is too long');
-        return;
-      }
-      // The text after the boundary is not the element's: the check below comes after the cut.
+      const { at } = this.scanner.scan(text, this.batchChars, base);
+      // What is held up to the element's end: text after the boundary is not the element's.
+      if ((at < 0 ? base + text.length : at) > this.maxChars) throw new RangeError('an element is too long');
+      if (at < 0) return;
       this.joinPieces();
     } else {
       this.joinPieces();

@@ -84,5 +84,10 @@ describe('ArrayStream', () => {
     const short = new ArrayStream(() => {}, element.length - 1, 4);
     short.push(element.slice(0, -1));
     expect(() => short.push('}')).toThrow(RangeError);
+    // An element whose end comes with the piece that takes it past the bound is refused too.
+    const long = `"${'y'.repeat(998)}"`;
+    const array = new ArrayStream(() => {}, 100, 4);
+    array.push(long.slice(0, 99));
+    expect(() => array.push(`${long.slice(99)},1]`)).toThrow(RangeError);
   });
 });
