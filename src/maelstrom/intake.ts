@@ -215,14 +215,16 @@ export class Intake {
   /**
    * A large line of `size` characters that memory has no room for now: error 11 by its
    * head (`line`, or as much of its start as is kept), if the head names whom to answer.
+   * `partly` when memory ran out while the line was being read, not before.
    */
-  tooLargeNow(line: string, size: number, lineNumber: number): Received | undefined {
+  tooLargeNow(line: string, size: number, lineNumber: number, partly = false): Received | undefined {
     const what = `a message of ${Math.ceil(size / 2 ** 20)} MiB, for which memory has no room now`;
+    const dropped = partly ? 'was dropped part way through' : 'was dropped unread';
     return this.refuseByHead(
       line,
       lineNumber,
       what,
-      `${what}, was dropped unread; try again later`,
+      `${what}, ${dropped}; try again later`,
       ErrorCode.temporarilyUnavailable,
     );
   }
@@ -277,7 +279,7 @@ export class Intake {
       const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
       parsed = parseWithinMemory(text, this.options.canParse, checkNumbers && mayBeInexact(text));
     } catch (error) {
-      if (error === NO_ROOM) return this.tooLargeNow(line, line.length, lineNumber);
+      if (error === NO_ROOM) return this.tooLargeNow(line, line.length, lineNumber, true);
       if (error instanceof TooManyMembers) return this.tooManyMembers(line, lineNumber);
       return this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
     }

@@ -91,7 +91,7 @@ export class StreamedLine {
       }
     }
     // An element or the text after the array outgrew memory as it was parsed: as a line too large to read now.
-    if (this.failed?.kind === 'no-room') return intake.tooLargeNow(headText, this.bytesRead, lineNumber);
+    if (this.failed?.kind === 'no-room') return intake.tooLargeNow(headText, this.bytesRead, lineNumber, true);
     if (this.failed?.kind === 'many-members') return intake.tooManyMembers(headText, lineNumber);
     if (this.failed?.kind === 'oversize' || !message) {
       if (this.failed?.kind === 'not-json') {

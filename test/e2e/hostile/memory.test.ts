@@ -70,7 +70,7 @@ describe('a flood of creates on a small heap', () => {
         type: 'error',
         in_reply_to: 1,
         code: 11,
-        text: 'create: a message of 6 MiB, for which memory has no room now, was dropped unread; try again later',
+        text: 'create: a message of 6 MiB, for which memory has no room now, was dropped part way through; try again later',
       },
       { type: 'list_ok', in_reply_to: 2, projections: [] },
     ]);
@@ -114,7 +114,7 @@ describe('a flood of creates on a small heap', () => {
     const replies = bodies(result.stdout);
     expect(replies.map(({ code, type }) => code ?? type)).toEqual(['projection_created', 11, 'read_ok']);
     expect(replies[1]?.text).toBe(
-      'rebuild: a message of 6 MiB, for which memory has no room now, was dropped unread; try again later',
+      'rebuild: a message of 6 MiB, for which memory has no room now, was dropped part way through; try again later',
     );
     expect(replies[2]).toMatchObject({ version: 0, state: [] });
   });
