@@ -6,15 +6,19 @@ import { LARGE_LINE } from '../../src/maelstrom/limits.js';
 const line = `{"src":"c1","dest":"n1","body":{"type":"create","msg_id":7,"initial_state":[${'1,'.repeat(LARGE_LINE / 2)}1]}}`;
 const mib = Math.ceil(line.length / 2 ** 20);
 
-/** What the intake makes of the line, given what memory has room for. */
-function received(canParse: (size: number) => boolean, couldParse: (size: number) => boolean): Received[] {
+/** Room for the line: none before it is read, none once its parse has begun, or enough. */
+type Room = 'none' | 'none part way' | 'enough';
+
+/** What the intake makes of the line, given the room memory has for it now and whether it could ever have room. */
+function received(room: Room, ever: boolean): Received[] {
   const intake = new Intake({
     maxLineBytes: 64 * 1024 * 1024,
     log: () => {},
     routeOf: () => undefined,
     isPeer: () => false,
-    canParse,
-    couldParse,
+    // The parse asks with 0 as it goes.
+    canParse: (size) => room === 'enough' || (room === 'none part way' && size > 0),
+    couldParse: () => ever,
   });
   intake.push(Buffer.from(`${line}\n`));
   intake.end();
@@ -31,39 +35,15 @@ const refusal = (code: number, text: string) => [
 ];
 
 describe('a large line memory has no room for', () => {
-  it('is error 11, dropped unread, when there is no room before it is read', () => {
-    expect(
-      received(
-        () => false,
-        () => true,
-      ),
-    ).toEqual(refusal(11, 'for which memory has no room now, was dropped unread; try again later'));
-  });
-
-  it('is error 11, dropped part way through, when room runs out while it is read', () => {
-    expect(
-      received(
-        (size) => size > 0,
-        () => true,
-      ),
-    ).toEqual(refusal(11, 'for which memory has no room now, was dropped part way through; try again later'));
-  });
-
-  it('is error 12 when memory could never hold it', () => {
-    expect(
-      received(
-        () => false,
-        () => false,
-      ),
-    ).toEqual(refusal(12, 'more than memory could ever hold, was dropped unread'));
+  it.each([
+    ['none', true, 11, 'for which memory has no room now, was dropped unread; try again later'],
+    ['none part way', true, 11, 'for which memory has no room now, was dropped part way through; try again later'],
+    ['none', false, 12, 'more than memory could ever hold, was dropped unread'],
+  ] as const)('with room %s (ever: %s), is error %i', (room, ever, code, text) => {
+    expect(received(room, ever)).toEqual(refusal(code, text));
   });
 
   it('is read when there is room', () => {
-    expect(
-      received(
-        () => true,
-        () => true,
-      ).map(({ kind }) => kind),
-    ).toEqual(['request']);
+    expect(received('enough', true).map(({ kind }) => kind)).toEqual(['request']);
   });
 });
