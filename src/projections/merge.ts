@@ -20,12 +20,9 @@ export function membersAfterMerge(target: JsonObject, data: JsonObject, maxMembe
   // for-in sees only own keys here: parsed JSON objects inherit nothing enumerable.
   for (const name in data) if (!Object.hasOwn(target, name)) added++;
   if (added === 0) return undefined;
-  let before = memberCounts.get(target);
-  if (before === undefined) {
-    before = countMembers(target);
-    // Kept even if this merge is refused: counting a large object again for each refusal would cost seconds.
-    if (before >= REMEMBERED_MEMBERS) memberCounts.set(target, before);
-  }
+  const before = membersOf(target);
+  // Kept even if this merge is refused: counting a large object again for each refusal would cost seconds.
+  if (before >= REMEMBERED_MEMBERS) memberCounts.set(target, before);
   const members = before + added;
   if (members > maxMembers) {
     throw invalidEvent(`the merge would give an object ${members} members, more than the ${maxMembers} allowed`);
@@ -59,8 +56,11 @@ export function removeMembers(target: JsonObject, names: readonly string[]): voi
   if (members !== undefined && removed > 0) memberCounts.set(target, members - removed);
 }
 
-function countMembers(object: JsonObject): number {
-  let members = 0;
+/** The members of `object`: the count kept for it, if merges keep one, else counted. */
+export function membersOf(object: JsonObject): number {
+  let members = memberCounts.get(object);
+  if (members !== undefined) return members;
+  members = 0;
   for (const _ in object) members++;
   return members;
 }

@@ -1,7 +1,7 @@
 import { isJsonObject, jsonTypeOf, type JsonObject } from '../json/value.js';
 import { ArrayState } from './array-state.js';
 import { invalidEvent } from './errors.js';
-import { mergeInto, removeMembers } from './merge.js';
+import { membersOf, mergeInto, removeMembers } from './merge.js';
 
 /**
  * A projection's state. Each operation either refuses the event by throwing before it
@@ -38,11 +38,9 @@ class ObjectState implements ProjectionState {
 
   constructor(private readonly object: JsonObject) {}
 
-  /** Counted when asked: a count kept up to date would cost every merge. */
+  /** Counted when asked, unless merges keep a count of this object (see membersOf). */
   get size(): number {
-    let members = 0;
-    for (const _ in this.object) members++;
-    return members;
+    return membersOf(this.object);
   }
 
   merge(data: unknown, maxMembers?: number): ProjectionState {
