@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExactNumber, canonicalDecimal } from '../../src/json/exact-number.js';
-import { parseJson, parseJsonExact } from '../../src/json/parse.js';
+import { mayBeInexact, parseJson, parseJsonExact } from '../../src/json/parse.js';
 import { expectSameJson } from '../support/json.js';
 
 /** Replaces each ExactNumber by the double JSON.parse would have produced for its text. */
@@ -125,9 +125,20 @@ describe('parseJsonExact against JSON.parse (properties)', () => {
       fc.property(lexeme, (text) => {
         expect(parseJson(text)).toEqual(parseJsonExact(text));
         expect(parseJson(`{"n":[${text}],"s":"id 42"}`)).toEqual(parseJsonExact(`{"n":[${text}],"s":"id 42"}`));
+        // After long digit runs that are no reason for an exact parse: a number a double holds, and text in a string.
+        const late = `{"at":1796199562,"s":"order 12345678","n":[${text}]}`;
+        expect(parseJson(late)).toEqual(parseJsonExact(late));
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('asks for an exact parse only where a run of number characters may not fit a double', () => {
+    expect(mayBeInexact('{"n":12345678901234567}')).toBe(true);
+    expect(mayBeInexact('{"at":1796199562,"n":[1.5,2e400]}')).toBe(true);
+    expect(mayBeInexact('{"at":1796199562,"n":-0.000000000000000001}')).toBe(true);
+    // Runs of 16 digits and dots outside any number, with a long number a double holds.
+    expect(mayBeInexact('{"at":1796199562,"s":"1.2.3.4.5.6.7.8.9 12345678","t":"v1.0.0.0.0.0.0.0.0"}')).toBe(false);
   });
 
   it('needs no exact parsing for numbers the gate lets through (15 digits, 2-digit exponent)', () => {
