@@ -30,14 +30,18 @@ interface DeclaredFields {
 /**
  * An array state. Elements that are objects carrying the key are indexed by their
  * key's value, so upsert and remove are O(1); so are the declared fields, for queries.
- * Removal leaves a hole in its slot, so the positions in the indexes stay valid until
- * a compaction renumbers them.
+ * The indexes are made from the slots at the first upsert, remove or indexed query: a
+ * state loaded from disk or created whole is often only read, and a restart answers
+ * sooner without them. Removal leaves a hole in its slot, so the positions in the
+ * indexes stay valid until a compaction renumbers them.
  */
 export class ArrayState implements ProjectionState {
   readonly kind = 'array';
   listener: ArrayListener | undefined;
-  private slots: unknown[] = [];
+  private slots: unknown[];
   private holes = 0;
+  /** Whether `index` and the declared fields' indexes hold every slot. */
+  private indexed = false;
   /** Made with the first keyed element: many arrays hold none. */
   private index: KeyIndex | undefined;
   /** The declared fields other than the key (which has its own index); none for most states, so one field. */
@@ -50,7 +54,7 @@ export class ArrayState implements ProjectionState {
   ) {
     const names = indexed.length === 0 ? NO_FIELDS : [...new Set(indexed)].filter((field) => field !== key);
     this.declared = names.length === 0 ? undefined : { names, indexes: undefined };
-    for (const element of elements) this.push(element);
+    this.slots = elements.slice();
   }
 
   merge(data: unknown, maxMembers?: number): ProjectionState {
@@ -73,9 +77,10 @@ export class ArrayState implements ProjectionState {
     if (!isJsonObject(data) || !Object.hasOwn(data, this.key)) {
       throw invalidEvent(`remove needs event_data to be an object with the key "${this.key}"`);
     }
-    const slot = this.index?.firstSlotOf(data[this.key]);
+    const index = this.keyIndex();
+    const slot = index?.firstSlotOf(data[this.key]);
     if (slot === undefined) return this;
-    this.index?.removeFirst(data[this.key]);
+    index?.removeFirst(data[this.key]);
     this.unindexFields(this.slots[slot] as JsonObject, slot, undefined);
     this.slots[slot] = undefined;
     this.holes++;
@@ -113,18 +118,32 @@ export class ArrayState implements ProjectionState {
    * field is the key or a declared one; undefined if finding them takes a scan.
    */
   slotsWith(field: string, value: unknown): number[] | undefined {
-    if (field === this.key) return this.index?.slotsOf(value) ?? [];
+    if (field === this.key) return this.keyIndex()?.slotsOf(value) ?? [];
     const at = this.declared?.names.indexOf(field) ?? -1;
     if (at < 0) return undefined;
+    this.keyIndex(); // makes the declared fields' indexes too
     return this.declared?.indexes?.[at]?.slotsOf(value) ?? [];
   }
 
   private push(element: unknown): this {
     const slot = this.slots.length;
     this.slots.push(element);
-    this.indexElement(element, slot);
+    if (this.indexed) this.indexElement(element, slot);
     this.listener?.appended(slot);
     return this;
+  }
+
+  /** The key index (undefined if no element has the key), made from the slots if it is not yet. */
+  private keyIndex(): KeyIndex | undefined {
+    if (!this.indexed) {
+      this.indexed = true;
+      const slots = this.slots;
+      for (let slot = 0; slot < slots.length; slot++) {
+        const element = slots[slot];
+        if (element !== undefined) this.indexElement(element, slot);
+      }
+    }
+    return this.index;
   }
 
   private indexElement(element: unknown, slot: number): void {
@@ -161,7 +180,7 @@ export class ArrayState implements ProjectionState {
   /** The slot an upsert of `data` lands in, if `data` carries a known key. */
   private slotOf(data: unknown): number | undefined {
     if (!isJsonObject(data) || !Object.hasOwn(data, this.key)) return undefined;
-    return this.index?.firstSlotOf(data[this.key]);
+    return this.keyIndex()?.firstSlotOf(data[this.key]);
   }
 
   private compact(): void {
@@ -169,12 +188,12 @@ export class ArrayState implements ProjectionState {
     const kept: number[] = [];
     this.slots = [];
     this.holes = 0;
+    this.indexed = false;
     this.index = undefined;
     if (this.declared) this.declared.indexes = undefined;
     for (let slot = 0; slot < slots.length; slot++) {
       const element = slots[slot];
       if (element === undefined) continue;
-      this.indexElement(element, this.slots.length);
       this.slots.push(element);
       kept.push(slot);
     }
