@@ -1,5 +1,6 @@
 /** Memory per projection: what most projections have in common is shared, not copied per projection. */
 import { describe, expect, it } from 'vitest';
+import type { ArrayState } from '../../src/projections/array-state.js';
 import { DEFAULT_DEFINITION, NO_EVENT_OPS, NO_INDEXES } from '../../src/projections/projection.js';
 import { ProjectionStore } from '../../src/projections/store.js';
 import { event } from '../support/projection-spec.js';
@@ -49,5 +50,17 @@ describe('shared definitions and initial states', () => {
     expect([a.initialState, b.initialState, c.initialState, d.initialState]).toEqual([[], [], {}, {}]);
     store.rebuild('a', []);
     expect(a.state.value()).toEqual([]);
+  });
+
+  it('an array state is indexed at its first upsert, not when it is created or read', () => {
+    const store = new ProjectionStore();
+    const p = store.create('p', [{ id: 'u1' }, { id: 'u2' }], fresh());
+    const state = p.state as ArrayState;
+    const index = () => (state as unknown as { index: unknown }).index;
+    expect(state.value()).toEqual([{ id: 'u1' }, { id: 'u2' }]);
+    expect(index()).toBeUndefined();
+    store.update('p', event('Added', { id: 'u2', n: 1 }));
+    expect(index()).toBeDefined();
+    expect(state.value()).toEqual([{ id: 'u1' }, { id: 'u2', n: 1 }]);
   });
 });
