@@ -6,13 +6,18 @@
 // it) and holds a copy of the bundle it was made from, and it is used only while both
 // match: a bundle rebuilt or edited since, or another Node, compiles the bundle from
 // its source, as it would without a cache. A copy, unlike a modification time,
-// survives npm's packing. A cache cut short fails V8's own checks; V8 does not
-// checksum what it reads, so the cache is otherwise trusted as the bundle itself is.
+// survives npm's packing. V8 checks a cache's length, and its checksum only with the
+// flag set below: without it, V8 reads a cache damaged on disk as it is, and can crash.
+// The flag is part of what a cache must match, so the build sets it too (through this
+// file), and it costs no measurable time: the node loads node:v8 in any case.
 'use strict';
 const { isAscii } = require('node:buffer');
 const { readFileSync } = require('node:fs');
 const { dirname } = require('node:path');
+const { setFlagsFromString } = require('node:v8');
 const { Script } = require('node:vm');
+
+setFlagsFromString('--verify-snapshot-checksum');
 
 /** Who may use a cache: the Node release and architecture that made it. */
 const MAKER = `${process.version} ${process.arch}`;

@@ -106,7 +106,7 @@ describe('start-up', () => {
     expect(load(root)).toBe(false);
   });
 
-  it('a cache made by another Node release, cut short or missing leaves the node working, compiled from source', () => {
+  it('a cache made by another Node release, damaged, cut short or missing leaves the node working, compiled from source', () => {
     const root = copyOfBuild('other-caches');
     const cache = join(root, 'dist', 'projection-node.cjs.cache');
     const file = readFileSync(cache);
@@ -123,6 +123,15 @@ describe('start-up', () => {
     writeFileSync(cache, other);
     expect(load(root)).toBe(false);
     expect(readMissing(root)).toMatchObject({ stdout: NOT_FOUND, status: 0 });
+    // Bytes of V8's own data changed, as a bad disk might: V8 read them as they were, and crashed.
+    for (const flips of [1, 200]) {
+      const damaged = Buffer.from(file);
+      for (let i = 0; i < flips; i++)
+        damaged[dataStart + 1000 + Math.floor(((file.length - dataStart - 2000) * i) / flips)]! ^= 0x5a;
+      writeFileSync(cache, damaged);
+      expect(load(root)).toBe(false);
+      expect(readMissing(root)).toMatchObject({ stdout: NOT_FOUND, status: 0 });
+    }
     // Cut inside V8's own data, so that V8 is the one to refuse it.
     writeFileSync(cache, file.subarray(0, dataStart + 4096));
     expect(load(root)).toBe(false);
