@@ -136,12 +136,19 @@ export class ArrayState implements ProjectionState {
   /** The key index (undefined if no element has the key), made from the slots if it is not yet. */
   private keyIndex(): KeyIndex | undefined {
     if (!this.indexed) {
-      this.indexed = true;
       const slots = this.slots;
-      for (let slot = 0; slot < slots.length; slot++) {
-        const element = slots[slot];
-        if (element !== undefined) this.indexElement(element, slot);
+      try {
+        for (let slot = 0; slot < slots.length; slot++) {
+          const element = slots[slot];
+          if (element !== undefined) this.indexElement(element, slot);
+        }
+      } catch (error) {
+        // Out of memory, say: no index half made, and the request that needed it fails with nothing changed.
+        this.index = undefined;
+        if (this.declared) this.declared.indexes = undefined;
+        throw error;
       }
+      this.indexed = true;
     }
     return this.index;
   }

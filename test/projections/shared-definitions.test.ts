@@ -1,6 +1,6 @@
 /** Memory per projection: what most projections have in common is shared, not copied per projection. */
 import { describe, expect, it } from 'vitest';
-import type { ArrayState } from '../../src/projections/array-state.js';
+import { ArrayState } from '../../src/projections/array-state.js';
 import { DEFAULT_DEFINITION, NO_EVENT_OPS, NO_INDEXES } from '../../src/projections/projection.js';
 import { ProjectionStore } from '../../src/projections/store.js';
 import { event } from '../support/projection-spec.js';
@@ -62,5 +62,22 @@ describe('shared definitions and initial states', () => {
     store.update('p', event('Added', { id: 'u2', n: 1 }));
     expect(index()).toBeDefined();
     expect(state.value()).toEqual([{ id: 'u1' }, { id: 'u2', n: 1 }]);
+  });
+
+  it('an index that cannot be made is not left half made', () => {
+    // A key whose identity cannot be taken, standing in for running out of memory part way.
+    const bad = {
+      id: Object.defineProperty({}, 'x', {
+        enumerable: true,
+        get: () => {
+          throw new Error('boom');
+        },
+      }),
+    };
+    const state = new ArrayState([{ id: 'a' }, bad], 'id');
+    expect(() => state.merge({ id: 'a', n: 1 })).toThrow('boom');
+    // Made again from the start, not taken as made from the first element alone.
+    expect(() => state.merge({ id: 'a', n: 1 })).toThrow('boom');
+    expect(state.value()).toEqual([{ id: 'a' }, bad]);
   });
 });
