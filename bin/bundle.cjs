@@ -6,18 +6,17 @@
 // it) and holds a copy of the bundle it was made from, and it is used only while both
 // match: a bundle rebuilt or edited since, or another Node, compiles the bundle from
 // its source, as it would without a cache. A copy, unlike a modification time,
-// survives npm's packing. V8 checks a cache's length, and its checksum only with the
-// flag set below: without it, V8 reads a cache damaged on disk as it is, and can crash.
-// The flag is part of what a cache must match, so the build sets it too (through this
-// file), and it costs no measurable time: the node loads node:v8 in any case.
+// survives npm's packing. V8 checks a cache's length, and its checksum only with
+// --verify-snapshot-checksum: without it, V8 reads a cache damaged on disk as it is, and
+// can crash. The flag is part of what a cache must match, so the build sets it too
+// (through this file). It is on only while V8 reads or makes the cache: Node's own
+// built-ins carry caches made without it, which V8 would refuse while it is on.
 'use strict';
 const { isAscii } = require('node:buffer');
 const { readFileSync } = require('node:fs');
 const { dirname } = require('node:path');
 const { setFlagsFromString } = require('node:v8');
 const { Script } = require('node:vm');
-
-setFlagsFromString('--verify-snapshot-checksum');
 
 /** Who may use a cache: the Node release and architecture that made it. */
 const MAKER = `${process.version} ${process.arch}`;
@@ -49,6 +48,16 @@ function cacheFor(bundle, cachePath) {
   return file.subarray(makerEnd, copyEnd).equals(bundle) ? file.subarray(copyEnd) : undefined;
 }
 
+/** What `make` returns, made with V8's checksum of code caches on. */
+function checksummed(make) {
+  setFlagsFromString('--verify-snapshot-checksum');
+  try {
+    return make();
+  } finally {
+    setFlagsFromString('--no-verify-snapshot-checksum');
+  }
+}
+
 /**
  * Runs the CommonJS bundle at `path` as `require` would, using the code cache in
  * `cachePath` if it fits. Returns its exports, whether V8 took the cache, and what makes
@@ -60,13 +69,17 @@ function loadBundle(path, cachePath) {
   // The build makes the bundle ASCII where it can, and latin1 decodes ASCII as a plain copy.
   const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.utf8Slice(0, bytes.length);
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new Script(wrapper, { filename: path, ...(cachedData ? { cachedData } : {}) });
+  const script = checksummed(() => new Script(wrapper, { filename: path, ...(cachedData ? { cachedData } : {}) }));
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, path, dirname(path));
   return {
     exports: module.exports,
     cached: cachedData !== undefined && !script.cachedDataRejected,
-    cache: () => cacheFile(bytes, script.createCachedData()),
+    cache: () =>
+      cacheFile(
+        bytes,
+        checksummed(() => script.createCachedData()),
+      ),
   };
 }
 

@@ -141,6 +141,21 @@ describe('start-up', () => {
     expect(readMissing(root)).toMatchObject({ stdout: NOT_FOUND, status: 0 });
   });
 
+  it("leaves Node's own built-ins their code caches: V8 checks caches' checksums only while it reads the bundle's", () => {
+    const bundle = join(ROOT, 'dist', 'projection-node.cjs');
+    const script = `const builtins = require('internal/test/binding').internalBinding('builtins');
+      const before = new Set(builtins.getCacheUsage().compiledWithoutCache);
+      const { cached } = require(${JSON.stringify(join(ROOT, 'bin', 'bundle.cjs'))}).loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(`${bundle}.cache`)});
+      for (const name of ['node:net', 'node:tty', 'node:http']) require(name);
+      const uncached = [...builtins.getCacheUsage().compiledWithoutCache].filter((name) => !before.has(name));
+      process.stdout.write(JSON.stringify({ cached, uncached }));`;
+    const run = spawnSync(process.execPath, ['--expose-internals', '--no-warnings', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ cached: true, uncached: [] });
+  });
+
   it('the build step makes a cache V8 takes, and fails without leaving one when it cannot', () => {
     const root = copyOfBuild('finish');
     cpSync(join(ROOT, 'scripts'), join(root, 'scripts'), { recursive: true });
