@@ -18,11 +18,16 @@ export interface ReplyGateFailure {
  */
 export type ReplyGate = () => ReplyGateFailure | undefined;
 
-/** A message written since the last flush, kept while a gate may still turn it into an error. */
+/**
+ * A message written since the last flush, kept while a gate may still turn it into an
+ * error. A success reply is kept without its body, which a failed gate replaces: held
+ * messages outlive young-generation collections, and each collection copies them.
+ */
 interface HeldMessage {
   readonly src: string;
   readonly dest: string;
-  readonly body: ReplyBody;
+  /** Undefined for a success reply: the gate's error takes its place if the gate fails. */
+  readonly body: ReplyBody | undefined;
   readonly inReplyTo: unknown;
   /** The type of the request it answers; undefined for a message this node sends on its own. */
   readonly requestType: string | undefined;
@@ -59,7 +64,10 @@ export class Outbox {
     const json = this.serializer.serialize(src, dest, body, inReplyTo);
     if (typeof json === 'string') this.output.write(json);
     else for (const part of json) this.output.write(part);
-    if (this.gate) this.held.push({ src, dest, body, inReplyTo, requestType });
+    if (this.gate) {
+      const success = requestType !== undefined && body.type !== 'error';
+      this.held.push({ src, dest, body: success ? undefined : body, inReplyTo, requestType });
+    }
   }
 
   /** Writes whatever is batched, then nothing more, so the output ends with a whole message. */
@@ -80,9 +88,8 @@ export class Outbox {
     // The errors replace what was held; nothing new is acknowledged by them, so they pass at once.
     this.gate = undefined;
     for (const { src, dest, body, inReplyTo, requestType } of held) {
-      const failed = requestType !== undefined && body.type !== 'error';
-      if (failed) this.counts?.turnedInto(failure.code);
-      const sent = failed ? errorBody(failure.code, `${requestType}: ${failure.text}`) : body;
+      if (body === undefined) this.counts?.turnedInto(failure.code);
+      const sent = body ?? errorBody(failure.code, `${requestType}: ${failure.text}`);
       this.write(src, dest, sent, inReplyTo, requestType);
     }
     this.gate = gate;

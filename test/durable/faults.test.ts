@@ -55,8 +55,9 @@ describe('a write to the data directory that fails (disk full, I/O error, short 
         'projection_updated',
       ]);
       inject(fs);
-      const failed = await ask(update(2), read, { type: 'list' });
-      expect(failed.map(({ code }) => code)).toEqual([11, 11, 11]);
+      // An error reply in the batch stays the error it was.
+      const failed = await ask(update(2), read, { type: 'list' }, { type: 'read', projection: 'nope' });
+      expect(failed.map(({ code }) => code)).toEqual([11, 11, 11, 20]);
       expect(failed[0]?.text).toMatch(/^update: the data directory could not be written \(.+\); nothing was done$/);
       const after = await ask(read, update(3));
       expect(after[0]).toMatchObject({ type: 'read_ok', version: 1, state: [{ id: 1 }] });
