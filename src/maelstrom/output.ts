@@ -10,6 +10,8 @@ import { MAX_OUTPUT_BACKLOG_BYTES } from './limits.js';
 const FLUSH_TEXT_LENGTH = 64 * 1024;
 /** Buffers are cached state, not garbage, so they may gather longer: fewer, larger writes. */
 const FLUSH_BYTES = 1024 * 1024;
+/** Held text up to this long is kept as bytes (see hold); V8 makes a longer string in its large-object space. */
+const HELD_AS_BYTES_LENGTH = 128 * 1024;
 
 /**
  * Gathers what is written in one turn of the event loop (up to the limits above) and
@@ -48,10 +50,8 @@ export class BatchedWriter {
     }
     if (this.text.length >= FLUSH_TEXT_LENGTH && this.beforeFlush) {
       // Output behind a gate leaves once per batch of input, not per 64 KiB: a gate may cost a sync.
-      // isBackedUp still bounds what waits. Held that long, text outlives young-generation
-      // collections, which copy it and the many small strings it is joined from; as bytes it
-      // is copied once, off the heap (durable small: collections 190-300 ms, not 320-440).
-      this.parts.push(Buffer.from(this.text));
+      // isBackedUp still bounds what waits.
+      this.hold(this.text);
       this.text = '';
     } else if (!this.beforeFlush && (this.textLength >= FLUSH_TEXT_LENGTH || this.bufferBytes >= FLUSH_BYTES)) {
       this.flush();
@@ -59,6 +59,24 @@ export class BatchedWriter {
       this.scheduled = true;
       queueMicrotask(this.flush);
     }
+  }
+
+  /**
+   * Holds `text` until the gate passes. Held that long, text outlives young-generation
+   * collections, which copy it and the many small strings it is joined from; as bytes it
+   * is copied once, off the heap (durable small: collections 190-300 ms, not 320-440).
+   * A longer text, a large reply, stays as it is: V8 keeps so long a string where
+   * collections do not copy it, and copying it would take memory for nothing.
+   */
+  private hold(text: string): void {
+    if (text.length > HELD_AS_BYTES_LENGTH) {
+      this.parts.push(text);
+      return;
+    }
+    const bytes = Buffer.from(text);
+    this.parts.push(bytes);
+    this.textLength -= text.length;
+    this.bufferBytes += bytes.length;
   }
 
   readonly flush = (): void => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { MAX_OUTPUT_BACKLOG_BYTES } from '../../src/maelstrom/limits.js';
 import { BatchedWriter, FileOutput } from '../../src/maelstrom/output.js';
 import { linesOf } from '../support/lines.js';
 import { BIN } from '../support/spawned-node.js';
@@ -146,5 +147,28 @@ describe('BatchedWriter', () => {
     writer.flush();
     expect(stream.taken).toBe(200 * reply.length);
     expect(gates).toBe(1);
+  });
+
+  it('behind a gate, holds text as bytes and counts it so, and a large reply as the string it is', () => {
+    const stream = new Counted();
+    const writer = new BatchedWriter(stream);
+    writer.setBeforeFlush(() => {});
+    // 1,000 UTF-16 units, 2,998 bytes: counted in units, 3 MiB of them would wait before the 1 MiB backlog is full.
+    const wide = `${'中'.repeat(999)}\n`;
+    let replies = 0;
+    while (!writer.isBackedUp) {
+      writer.write(wide);
+      replies++;
+    }
+    expect(replies * Buffer.byteLength(wide)).toBeLessThan(MAX_OUTPUT_BACKLOG_BYTES + 3 * 64 * 1024);
+    writer.flush();
+    expect(stream.taken).toBe(replies * Buffer.byteLength(wide));
+    const from = vi.spyOn(Buffer, 'from');
+    const large = `${'x'.repeat(200 * 1024)}\n`;
+    writer.write(large);
+    expect(from.mock.calls.filter(([value]) => value === large)).toEqual([]);
+    from.mockRestore();
+    writer.flush();
+    expect(stream.taken).toBe(replies * Buffer.byteLength(wide) + large.length);
   });
 });
