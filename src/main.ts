@@ -23,9 +23,14 @@ function standardInput(): Readable {
   return fstatSync(0).isFile() ? new FileInput(0) : process.stdin;
 }
 
-/** stdout; a file gets one vectored write per batch of replies instead of one write per part. */
-function standardOutput(): Writable {
-  return fstatSync(1).isFile() ? new FileOutput(1) : process.stdout;
+/**
+ * Standard output, at `fd`: a file, or a device that is not a terminal (/dev/null), gets one
+ * vectored write per batch of replies, where Node's own stream for them writes each part
+ * with a syscall of its own.
+ */
+export function standardOutput(fd = 1): Writable {
+  const stat = fstatSync(fd);
+  return stat.isFile() || (stat.isCharacterDevice() && !isTerminal(fd)) ? new FileOutput(fd) : process.stdout;
 }
 
 /** Runs the node on this process's stdin and stdout; resolves with the exit code. */

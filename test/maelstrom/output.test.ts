@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { MAX_OUTPUT_BACKLOG_BYTES } from '../../src/maelstrom/limits.js';
 import { BatchedWriter, FileOutput } from '../../src/maelstrom/output.js';
+import { standardOutput } from '../../src/main.js';
 import { linesOf } from '../support/lines.js';
 import { BIN } from '../support/spawned-node.js';
 
@@ -85,6 +86,15 @@ describe('FileOutput', () => {
 });
 
 describe('the node with stdout on a file', () => {
+  it('writes to a file, or to a device that is not a terminal (/dev/null), through FileOutput', () => {
+    const file = openSync(join(dir, 'chosen.out'), 'w');
+    const devNull = openSync('/dev/null', 'w');
+    expect(standardOutput(file)).toBeInstanceOf(FileOutput);
+    expect(standardOutput(devNull)).toBeInstanceOf(FileOutput);
+    closeSync(file);
+    closeSync(devNull);
+  });
+
   it('writes every reply to the file, large cached states included', () => {
     const input = join(dir, 'input.jsonl');
     const output = join(dir, 'replies.jsonl');
