@@ -320,7 +320,9 @@ export class Node {
   /** Replies to `request`, counted in stats under `countedAs` (undefined: "other"). */
   private answer(request: Message, body: ReplyBody, countedAs: string | undefined): void {
     this.counts.sent(countedAs, body);
-    this.write(this.id ?? request.dest, request.src, body, request.body.msg_id, request.body.type);
+    // init_ok says nothing of the data, so a reply gate that fails leaves it true: init took effect.
+    const gated = request.body.type === 'init' ? undefined : request.body.type;
+    this.write(this.id ?? request.dest, request.src, body, request.body.msg_id, gated);
   }
 
   private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown, requestType: string | undefined): void {

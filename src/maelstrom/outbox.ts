@@ -29,7 +29,10 @@ interface HeldMessage {
   /** Undefined for a success reply: the gate's error takes its place if the gate fails. */
   readonly body: ReplyBody | undefined;
   readonly inReplyTo: unknown;
-  /** The type of the request it answers; undefined for a message this node sends on its own. */
+  /**
+   * The type of the request it answers, if a failed gate makes the reply untrue; undefined
+   * for a message this node sends on its own, and for a reply that says nothing of the data.
+   */
   readonly requestType: string | undefined;
 }
 
@@ -58,7 +61,7 @@ export class Outbox {
     this.output.setBeforeFlush(() => this.passGate());
   }
 
-  /** Writes one message; `requestType` is the type of the request it answers, if it is a reply. */
+  /** Writes one message; `requestType` is the type of the request it answers, if a failed gate makes it untrue. */
   write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown, requestType: string | undefined): void {
     if (this.closed) return;
     const json = this.serializer.serialize(src, dest, body, inReplyTo);

@@ -67,6 +67,28 @@ describe('a write to the data directory that fails (disk full, I/O error, short 
   );
 });
 
+describe('init in a batch that could not be written', () => {
+  it('is still init_ok, since init took effect; the write beside it gets error 11', async () => {
+    const fs = new FaultyFileSystem();
+    const { harness, ask } = durableNode(fs);
+    // The first two writes make the files of the node's folder at init; the third is the batch's.
+    fs.fail('writev', 'ENOSPC', 3);
+    const init = { type: 'init', node_id: 'n1', node_ids: ['n1'] };
+    const failed = await ask(init, create);
+    expect(failed.map(({ type, code }) => [type, code])).toEqual([
+      ['init_ok', undefined],
+      ['error', 11],
+    ]);
+    // Initialized, as init_ok said: a second init is refused, and the write goes through now.
+    const after = await ask(init, create);
+    expect(after.map(({ type, code }) => [type, code])).toEqual([
+      ['error', 22],
+      ['projection_created', undefined],
+    ]);
+    await harness.finish();
+  });
+});
+
 describe('a sync of the data directory that fails', () => {
   it('answers the batch with error 13, then refuses every write with error 11 while reads go on', async () => {
     const fs = new FaultyFileSystem();
