@@ -50,7 +50,8 @@ describe('npm run bench, as a tiny smoke run', () => {
       expect(markdown).toMatch(/^\| rebuild-3m +\| answered .*\| met +\|/m);
       // The event-loop floor runs beside the floor, and the latency row reports its p50.
       expect(markdown).toMatch(/^\| latency +\| 0\.\d MB +\| event-loop floor \(one at a time\) +\| 1 +\|/m);
-      expect(markdown).toMatch(/^\| latency +\|.*\| event-loop floor p50 \d+ µs; p99: project /m);
+      // A busy machine may take the p50 past a millisecond, which is then written in ms.
+      expect(markdown).toMatch(/^\| latency +\|.*\| event-loop floor p50 [\d.]+ (µs|ms); p99: project /m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
