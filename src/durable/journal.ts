@@ -35,6 +35,8 @@ export class Journal {
   private store: Store | undefined;
   /** Why writes are refused for good, once a sync has failed. */
   private broken: string | undefined;
+  /** The store's count of events applied when the disk last held everything: what undoing a batch goes back to. */
+  private eventsAppliedDurably = 0;
 
   constructor(private readonly options: JournalOptions) {}
 
@@ -82,6 +84,7 @@ export class Journal {
     } catch (error) {
       return this.failed(error);
     }
+    this.eventsAppliedDurably = this.options.projections.eventsApplied;
     if (store.stats.logBytes > Math.max(SNAPSHOT_GROWTH * store.stats.snapshotBytes, SNAPSHOT_MIN_BYTES))
       this.snapshot(store);
     return undefined;
@@ -92,7 +95,8 @@ export class Journal {
     this.store = undefined;
   }
 
-  private open(dir: string): void {
+  /** Opens `dir` and puts what it holds in memory; the count of events applied goes back to `eventsApplied`. */
+  private open(dir: string, eventsApplied = this.options.projections.eventsApplied): void {
     let store: Store;
     const loaded = new ProjectionStore(this.options.projections.options);
     const images: RestoredImage[] = [];
@@ -107,7 +111,8 @@ export class Journal {
       return;
     }
     this.store = store;
-    this.options.projections.replaceWith(loaded);
+    this.options.projections.replaceWith(loaded, eventsApplied);
+    this.eventsAppliedDurably = eventsApplied;
     // A state no later record changed is answered with its JSON as the image holds it, not serialized again.
     for (const { projection, version, stateJson } of images) {
       if (loaded.get(projection.name) === projection && projection.version === version)
@@ -141,7 +146,7 @@ export class Journal {
     const dir = store.dir;
     store.close();
     this.store = undefined;
-    this.open(dir);
+    this.open(dir, this.eventsAppliedDurably);
   }
 
   private snapshot(store: Store): void {

@@ -2,6 +2,7 @@ import { ProjectionError } from './errors.js';
 import {
   DEFAULT_DEFINITION,
   Projection,
+  type ExpectedVersion,
   type ProjectionDefinition,
   type ProjectionEvent,
   type Replay,
@@ -75,7 +76,7 @@ export class ProjectionStore {
   }
 
   /** Applies one event. An unknown projection is created from [] first. */
-  update(name: string, event: ProjectionEvent, expectedVersion?: number): UpdateResult {
+  update(name: string, event: ProjectionEvent, expectedVersion?: ExpectedVersion): UpdateResult {
     return this.write(name, (projection) => {
       const duplicate = !projection.update(event, expectedVersion);
       if (!duplicate) this.changed(projection, 1);
@@ -100,7 +101,7 @@ export class ProjectionStore {
   rebuild(
     name: string,
     events: readonly ProjectionEvent[],
-    expectedVersion?: number,
+    expectedVersion?: ExpectedVersion,
     accept?: (state: ProjectionState) => void,
     onBatch?: (applied: number) => void,
   ): RebuildResult {
@@ -123,7 +124,7 @@ export class ProjectionStore {
    * Puts a replay's result in place (see Projection.commit); a new projection joins the
    * store. A replay of a projection deleted or replaced since it began is refused.
    */
-  commit(replay: Replay, expectedVersion?: number): RebuildResult {
+  commit(replay: Replay, expectedVersion?: ExpectedVersion): RebuildResult {
     const { projection } = replay;
     const existing = this.projections.get(projection.name);
     if (existing !== undefined && existing !== projection) {
@@ -149,8 +150,12 @@ export class ProjectionStore {
     this.projections.set(projection.name, projection);
   }
 
-  /** Takes every projection of `other` in place of this store's own: for recovery from storage. */
-  replaceWith(other: ProjectionStore): void {
+  /**
+   * Takes every projection of `other` in place of this store's own, and `eventsApplied` as the
+   * count of events applied (events undone are not): for recovery from storage.
+   */
+  replaceWith(other: ProjectionStore, eventsApplied: number): void {
+    this.applied = eventsApplied;
     this.projections.clear();
     for (const projection of other.all()) this.projections.set(projection.name, projection);
   }

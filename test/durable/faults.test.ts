@@ -112,14 +112,19 @@ describe('a sync of the data directory that fails', () => {
 });
 
 describe('stats after a batch that could not be written', () => {
-  it('counts its replies as the errors they became', async () => {
+  it('counts its replies as the errors they became, and none of its events as applied', async () => {
     const fs = new FaultyFileSystem();
     const { harness, ask } = durableNode(fs);
-    await ask(create);
+    await ask(create, update(1));
     fs.fail('writev', 'ENOSPC');
-    expect((await ask(update(2), read)).map(({ code }) => code)).toEqual([11, 11]);
+    const rebuild = { type: 'rebuild', projection: 'p', events: [update(4).event, update(5).event] };
+    expect((await ask(update(2), rebuild, read)).map(({ code }) => code)).toEqual([11, 11, 11]);
     const [stats] = await ask({ type: 'stats' });
-    expect(stats).toMatchObject({ requests: { create: 1, read: 1, update: 1 }, errors: { 11: 2 } });
+    expect(stats).toMatchObject({
+      events_applied: 1,
+      requests: { create: 1, update: 2, rebuild: 1, read: 1 },
+      errors: { 11: 3 },
+    });
     expect(Object.keys(stats?.errors as object)).toEqual(['11']);
     await harness.finish();
   });
