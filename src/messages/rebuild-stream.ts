@@ -2,7 +2,7 @@ import { RpcError } from '../maelstrom/errors.js';
 import type { ArraySink } from '../maelstrom/stream.js';
 import { describeIssues, issuesWithInput } from '../maelstrom/validate.js';
 import { ProjectionError } from '../projections/errors.js';
-import type { ProjectionEvent, Replay } from '../projections/projection.js';
+import type { ExpectedVersion, ProjectionEvent, Replay } from '../projections/projection.js';
 import type { Context } from './message.js';
 import { event, hotEvent } from './schemas.js';
 
@@ -100,7 +100,7 @@ export class RebuildStream implements ArraySink {
    * out on the way; without `skip`, the first event the state refused fails it, after
    * the version check, as a rebuild of the whole list would.
    */
-  finish(skip: boolean, expectedVersion: number | undefined): Replay {
+  finish(skip: boolean, expectedVersion: ExpectedVersion | undefined): Replay {
     if (this.refusal) throw this.refusal;
     const replay = this.replay as Replay;
     replay.projection.checkVersion(expectedVersion);

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ExactNumber } from '../json/exact-number.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { listOf } from '../schema/list.js';
-import type { EventId, ProjectionEvent } from '../projections/projection.js';
+import type { EventId, ExpectedVersion, ProjectionEvent } from '../projections/projection.js';
 
 /**
  * Names are keys of the node's largest map and are echoed in every reply: a bound keeps
@@ -27,14 +27,17 @@ export const MAX_FIELDS = 64;
 /** A list of fields, refused whole past MAX_FIELDS. */
 export const fieldList = listOf(fieldName, MAX_FIELDS);
 
+/** Whether a value is an integer ≥ 0, of any size. */
+function isNonNegativeInteger(value: unknown): value is number | ExactNumber {
+  return (
+    (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
+    (value instanceof ExactNumber && value.isInteger && !value.text.startsWith('-'))
+  );
+}
+
 /** An offset or limit of query and list: an integer ≥ 0 of any size, as one past every item is as good as 2^53. */
 export const pageCount = z
-  .custom<number | ExactNumber>(
-    (value) =>
-      (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
-      (value instanceof ExactNumber && value.isInteger && !value.text.startsWith('-')),
-    { error: 'must be a non-negative integer' },
-  )
+  .custom<number | ExactNumber>(isNonNegativeInteger, { error: 'must be a non-negative integer' })
   .transform((value) => (typeof value === 'number' ? value : Number(value.text)));
 
 /** Integers beyond 2^53 arrive as ExactNumber and are ids like any other. */
@@ -55,7 +58,8 @@ export const event = z.object({
 /** The event check on a hot path of its own: a rebuild with on_error "skip", or one whose events stream. */
 export const hotEvent = new HotSchema(event);
 
-const expectedVersion = z.int().min(0, { error: 'must be a non-negative integer' });
+/** An integer ≥ 0 of any size: one no projection's version reaches is as stale as any other (error 22). */
+const expectedVersion = z.custom<ExpectedVersion>(isNonNegativeInteger, { error: 'must be a non-negative integer' });
 
 /** The fields every write (update, rebuild) carries: its projection, and an optional version check. */
 export const writeFields = {

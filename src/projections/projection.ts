@@ -7,6 +7,9 @@ import { stateFor, type ProjectionState } from './state.js';
 
 export type EventId = string | number | ExactNumber;
 
+/** The version a write expects: an integer of any size (past 2^53, where no version goes, it may be an ExactNumber). */
+export type ExpectedVersion = number | ExactNumber;
+
 /** One event of the stream, as the event store writes it. */
 export interface ProjectionEvent {
   readonly event_type: string;
@@ -126,7 +129,7 @@ export class Projection {
    * changes. A redelivery is recognised before the version check, so the retry of a
    * write that did happen is answered as a duplicate, not as a conflict.
    */
-  update(event: ProjectionEvent, expectedVersion?: number): boolean {
+  update(event: ProjectionEvent, expectedVersion?: ExpectedVersion): boolean {
     const id = event.event_id;
     if (id !== undefined && this.appliedIds?.has(id)) return false;
     this.checkVersion(expectedVersion);
@@ -155,7 +158,7 @@ export class Projection {
    */
   rebuild(
     events: readonly ProjectionEvent[],
-    expectedVersion?: number,
+    expectedVersion?: ExpectedVersion,
     accept?: (state: ProjectionState) => void,
     onBatch?: (applied: number) => void,
   ): number {
@@ -183,7 +186,7 @@ export class Projection {
    * Puts a replay of this projection in place of its state, version and ids, at once;
    * returns the new version. A version mismatch changes nothing.
    */
-  commit(replay: Replay, expectedVersion?: number): number {
+  commit(replay: Replay, expectedVersion?: ExpectedVersion): number {
     if (replay.projection !== this) throw new TypeError('a replay of another projection');
     this.checkVersion(expectedVersion);
     this.currentState = replay.state;
@@ -224,11 +227,12 @@ export class Projection {
   }
 
   /** Throws a version mismatch unless `expected` is undefined or the current version. */
-  checkVersion(expected: number | undefined): void {
+  checkVersion(expected: ExpectedVersion | undefined): void {
     if (expected === undefined || expected === this.currentVersion) return;
+    const written = typeof expected === 'number' ? String(expected) : expected.text;
     throw new ProjectionError(
       'version-mismatch',
-      `expected version ${expected}, but projection ${JSON.stringify(this.name)} is at version ${this.currentVersion}`,
+      `expected version ${written}, but projection ${JSON.stringify(this.name)} is at version ${this.currentVersion}`,
     );
   }
 

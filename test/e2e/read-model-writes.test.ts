@@ -1,8 +1,8 @@
 /** Writes end to end: redelivered events, expected versions, and rebuilds that apply all or nothing. */
 import { describe, expect, it } from 'vitest';
 import { CHECKS_BEFORE_COMPILING } from '../../src/schema/hot-schema.js';
-import { readBody, updateBody } from '../support/messages.js';
-import { replyBodies } from '../support/spawned-node.js';
+import { bodies, message, readBody, updateBody } from '../support/messages.js';
+import { replyBodies, runNode } from '../support/spawned-node.js';
 
 describe('redelivery, concurrency and atomic rebuild, end to end', () => {
   const event = (id: string, eventId?: string | number) => ({
@@ -78,6 +78,28 @@ describe('redelivery, concurrency and atomic rebuild, end to end', () => {
       },
       { type: 'projection_rebuilt', in_reply_to: 5, projection: 'p', events_processed: 1, version: 1 },
       { type: 'projection_rebuilt', in_reply_to: 6, projection: 'fresh', events_processed: 0, version: 0 },
+    ]);
+  });
+
+  it('an expected_version no version reaches is stale like any other, and named as written', async () => {
+    const write = (fields: string): string =>
+      `"projection":"p",${fields},"event":{"event_type":"E","event_data":{"id":"a"}}`;
+    const lines = [
+      `{"type":"update","msg_id":1,${write('"expected_version":9007199254740993')}}`,
+      `{"type":"update","msg_id":2,${write('"expected_version":1e20')}}`,
+      '{"type":"rebuild","msg_id":3,"projection":"p","events":[],"expected_version":9007199254740992}',
+      '{"type":"rebuild","msg_id":4,"projection":"p","events":[],"expected_version":1e400}',
+      '{"type":"read","msg_id":5,"projection":"p"}',
+    ];
+    const { stdout } = await runNode(`${lines.map(message).join('\n')}\n`);
+    const stale = (type: string, version: string) =>
+      `${type}: expected version ${version}, but projection "p" is at version 0`;
+    expect(bodies(stdout)).toEqual([
+      { type: 'error', in_reply_to: 1, code: 22, text: stale('update', '9007199254740993') },
+      { type: 'error', in_reply_to: 2, code: 22, text: stale('update', '100000000000000000000') },
+      { type: 'error', in_reply_to: 3, code: 22, text: stale('rebuild', '9007199254740992') },
+      { type: 'error', in_reply_to: 4, code: 22, text: stale('rebuild', '1e400') },
+      { type: 'error', in_reply_to: 5, code: 20, text: 'read: projection "p" does not exist' },
     ]);
   });
 

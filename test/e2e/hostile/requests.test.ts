@@ -135,11 +135,11 @@ const CASES: readonly Case[] = [
     expect: error(12, /^update: expected_version /),
   },
   {
-    name: 'update: expected_version 1e400',
+    name: 'update: expected_version 1e400, which no version reaches',
     line: request(
       '{"type":"update","msg_id":#,"projection":"sentinel","expected_version":1e400,"event":{"event_type":"E","event_data":{"kept":0}}}',
     ),
-    expect: error(12, /^update: expected_version /),
+    expect: error(22, 'update: expected version 1e400, but projection "sentinel" is at version 0'),
   },
   {
     name: 'update: a stale expected_version',
