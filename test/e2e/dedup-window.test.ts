@@ -65,7 +65,7 @@ describe('--dedup-window N', () => {
     ]);
   });
 
-  it('keeps an id applied again across a restart with a larger window or none: versions are never reused', async () => {
+  it('keeps an id applied again across a restart with a larger window or none: versions are never reused, and an id the log holds is remembered again', async () => {
     const dir = dataDir();
     // e1 has left the window of 2 when it comes again, so it is applied again, as version 4.
     const written = await runNode(input(update(1, 'e1'), update(2, 'e2'), update(3, 'e3'), update(4, 'e1')), [
@@ -83,6 +83,9 @@ describe('--dedup-window N', () => {
       ]);
       expect(bodies(stdout)[0]).toMatchObject({ version: 4, state: [{ e1: 1 }, { e2: 2 }, { e3: 3 }, { e1: 4 }] });
     }
+    // e2 had left the window of 2, but the log, read again under a larger window, holds it.
+    const larger = await runNode(input(update(6, 'e2')), ['--dedup-window', '3', '--data-dir', dir]);
+    expect(outcomes(larger.stdout)).toEqual([['duplicate', 4]]);
   });
 
   it("is in the README's Command line table with its maximum", () => {

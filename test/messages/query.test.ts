@@ -50,6 +50,24 @@ describe('query', () => {
     ]);
   });
 
+  it('finds a scalar state by no key and by no where that names a field; {} names none', async () => {
+    const out = bodies(
+      await run([
+        '{"type":"create","msg_id":1,"name":"s","initial_state":7}',
+        '{"type":"query","msg_id":2,"projection":"s"}',
+        '{"type":"query","msg_id":3,"projection":"s","where":{}}',
+        '{"type":"query","msg_id":4,"projection":"s","key":7}',
+        '{"type":"query","msg_id":5,"projection":"s","where":{"key":7}}',
+      ]),
+    );
+    expect(out.slice(1).map(({ total, items }) => [total, items])).toEqual([
+      [1, [7]],
+      [1, [7]],
+      [0, []],
+      [0, []],
+    ]);
+  });
+
   it('refuses an unknown projection with error 20 and never creates it', async () => {
     const out = bodies(await run(['{"type":"query","msg_id":1,"projection":"nope"}', '{"type":"list","msg_id":2}']));
     expect(errorOf(out[0] as ReplyBody)).toBe('20: query: projection "nope" does not exist');

@@ -96,6 +96,16 @@ const CASES: readonly Case[] = [
     expect: error(20, 'read: projection "absent" does not exist', '9007199254740993'),
   },
   {
+    name: 'msg_id 1.0 echoed as the number it is, 1',
+    line: request('{"type":"read","msg_id":1.0,"projection":"absent"}'),
+    expect: error(20, 'read: projection "absent" does not exist', '1'),
+  },
+  {
+    name: 'msg_id 1e2 echoed as 100',
+    line: request('{"type":"read","msg_id":1e2,"projection":"absent"}'),
+    expect: error(20, 'read: projection "absent" does not exist', '100'),
+  },
+  {
     name: 'a body with in_reply_to is a reply, never answered',
     line: request('{"type":"read_ok","in_reply_to":#}'),
     expect: unanswerable,
