@@ -4,6 +4,7 @@ import type { ReplyGateFailure } from '../maelstrom/node.js';
 import { ProjectionStore } from '../projections/store.js';
 import type { StateJsonCache } from '../state-json/state-json.js';
 import { type FileSystem, nodeFolder, openStore, StorageError, type Store, type StoreStats } from '../storage/index.js';
+import { RecordRoom } from './record-room.js';
 import { type Change, encodeChange, type RestoredImage, replay } from './records.js';
 
 /** The log may grow to this many times the last snapshot before the next one (at least SNAPSHOT_MIN_BYTES). */
@@ -20,6 +21,8 @@ export interface JournalOptions {
   readonly fatal: (message: string) => void;
   /** The file system under the store; the real one unless a test injects faults. */
   readonly fs?: FileSystem;
+  /** The longest record (see RecordRoom); MAX_RECORD_CHARS unless a test sets less. */
+  readonly maxRecordChars?: number;
 }
 
 /**
@@ -37,8 +40,15 @@ export class Journal {
   private broken: string | undefined;
   /** The store's count of events applied when the disk last held everything: what undoing a batch goes back to. */
   private eventsAppliedDurably = 0;
+  /** The log's size at which a snapshot that failed is tried again: after each failure, once the log has doubled. */
+  private retrySnapshotAt = 0;
 
-  constructor(private readonly options: JournalOptions) {}
+  /** Keeps every record within what can be written and read back; writes ask it before they change anything. */
+  readonly room: RecordRoom;
+
+  constructor(private readonly options: JournalOptions) {
+    this.room = new RecordRoom(options.json, options.maxRecordChars);
+  }
 
   /** Opens the data directory of a node that has no id (before init), if none is open yet. */
   openUnnamed(): void {
@@ -85,7 +95,8 @@ export class Journal {
       return this.failed(error);
     }
     this.eventsAppliedDurably = this.options.projections.eventsApplied;
-    if (store.stats.logBytes > Math.max(SNAPSHOT_GROWTH * store.stats.snapshotBytes, SNAPSHOT_MIN_BYTES))
+    const { logBytes, snapshotBytes } = store.stats;
+    if (logBytes > Math.max(SNAPSHOT_GROWTH * snapshotBytes, SNAPSHOT_MIN_BYTES, this.retrySnapshotAt))
       this.snapshot(store);
     return undefined;
   }
@@ -158,7 +169,10 @@ export class Journal {
     };
     try {
       store.writeSnapshot(records());
+      this.retrySnapshotAt = 0;
     } catch (error) {
+      // Not again at every batch: a snapshot costs about as much as the state, and the log keeps everything meanwhile.
+      this.retrySnapshotAt = SNAPSHOT_GROWTH * store.stats.logBytes;
       // The old files still hold everything; a snapshot is only for size and restart time.
       if (error instanceof StorageError && error.kind !== 'write-failed') {
         this.broken = `the data directory failed (${error.message}); no write is taken until the node restarts`;

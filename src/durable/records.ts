@@ -3,7 +3,13 @@ import { stringifyJson } from '../json/stringify.js';
 import { isJsonObject, type JsonFragment } from '../json/value.js';
 import type { Op } from '../projections/ops.js';
 import { EventIds } from '../projections/event-ids.js';
-import { type EventId, NO_INDEXES, Projection, type ProjectionEvent } from '../projections/projection.js';
+import {
+  type EventId,
+  NO_INDEXES,
+  Projection,
+  type ProjectionDefinition,
+  type ProjectionEvent,
+} from '../projections/projection.js';
 import type { ProjectionStore } from '../projections/store.js';
 
 /**
@@ -23,16 +29,53 @@ export type Change =
   | { readonly op: 'image'; readonly projection: Projection; readonly state: JsonFragment }
   | { readonly op: 'delete'; readonly name: string };
 
-function definitionJson(projection: Projection): string {
-  const { eventOps, key, indexes = NO_INDEXES } = projection.definition;
+/**
+ * The longest record this node writes. Each is read back as one string, and V8's longest is
+ * 2^29 - 24 characters; writes that would make a longer one are refused (see RecordRoom).
+ */
+export const MAX_RECORD_CHARS = 2 ** 29 - 2 ** 20;
+
+/** The characters of an image record besides its definition, state and ids: a version of up to 16 digits included. */
+const IMAGE_FIXED_CHARS = '{"op":"image",,"version":,"state":,"ids":}'.length + 16;
+/** The characters of an update record besides its name and event: a time of up to 16 digits included. */
+const UPDATE_FIXED_CHARS = '{"op":"update","name":,"at":,"event":}'.length + 16;
+
+function definitionText(name: string, initialJson: string, definition: ProjectionDefinition, at: number): string {
+  const { eventOps, key, indexes = NO_INDEXES } = definition;
   const handlers = Object.fromEntries(eventOps);
   return (
-    `"name":${JSON.stringify(projection.name)},"initial_state":${stringifyJson(projection.initialState)},` +
+    `"name":${JSON.stringify(name)},"initial_state":${initialJson},` +
     `"handlers":${stringifyJson(handlers)},"key":${JSON.stringify(key)},` +
     // Left out when there are none: such records are as they were before indexes existed.
     (indexes.length === 0 ? '' : `"indexes":${JSON.stringify(indexes)},`) +
-    `"at":${projection.changedAt}`
+    `"at":${at}`
   );
+}
+
+function definitionJson(projection: Projection): string {
+  const { name, initialState, definition, changedAt } = projection;
+  return definitionText(name, stringifyJson(initialState), definition, changedAt);
+}
+
+/** How long the definition part of a record is, at most, with an initial state whose JSON is `initialLength` long. */
+export function definitionLength(name: string, definition: ProjectionDefinition, initialLength: number): number {
+  // "at" is a time in seconds: 16 digits are more than a safe integer has.
+  return definitionText(name, '', definition, 0).length - 1 + 16 + initialLength;
+}
+
+/** How long the digests of `ids` event ids are in an image (see idsJson), at most. */
+function idsLength(ids: number): number {
+  return ids === 0 ? 2 : '{"key":,"digests":""}'.length + 26 + 4 * Math.ceil((16 * ids) / 3);
+}
+
+/** How long an image record is, at most, with a definition, a state JSON and a number of event ids of these sizes. */
+export function imageLength(definition: number, state: number, ids: number): number {
+  return IMAGE_FIXED_CHARS + definition + state + idsLength(ids);
+}
+
+/** How long an update record of projection `name` is, at most, with an event whose JSON is `event` long. */
+export function updateLength(name: string, event: number): number {
+  return UPDATE_FIXED_CHARS + JSON.stringify(name).length + event;
 }
 
 function fragmentText(fragment: JsonFragment): string {

@@ -49,12 +49,9 @@ export const create = defineMessage({
     indexes: fieldList.optional(),
   }),
   run({ store, room, journal }, { body: { name, initial_state, handlers, key, indexes }, size }) {
-    room.check('create', 0, initial_state, size);
-    const projection = store.create(name, initial_state, {
-      key,
-      eventOps: handlers,
-      indexes: indexes ?? NO_INDEXES,
-    });
+    const definition = { key, eventOps: handlers, indexes: indexes ?? NO_INDEXES };
+    room.check('create', 0, initial_state, size, journal?.room.initialLimit(name, definition));
+    const projection = store.create(name, initial_state, definition);
     journal?.record({ op: 'create', projection });
     return { type: 'projection_created', name, version: projection.version };
   },

@@ -48,7 +48,8 @@ export const rebuild = defineMessage({
       stream = streamed ?? new RebuildStream(context, body.projection);
       if (!streamed) stream.take(body.events, size);
       const replay = stream.finish(skip, body.expected_version);
-      room.check('rebuild', 0, replay.state.value(), initial + Math.max(size, stream.size));
+      const recordLimit = journal?.room.stateLimit(body.projection, replay.projection, replay.ids?.size ?? 0);
+      room.check('rebuild', 0, replay.state.value(), initial + Math.max(size, stream.size), recordLimit);
       result = store.commit(replay, body.expected_version);
     } else {
       // A line read whole (a short one, or one a peer forwarded) tells its progress too.
@@ -57,7 +58,14 @@ export const rebuild = defineMessage({
         body.projection, // Checked by the schema's refinement: without on_error every event is valid here.
         body.events as readonly ProjectionEvent[],
         body.expected_version,
-        (state) => room.check('rebuild', 0, state.value(), initial + size),
+        (replay) =>
+          room.check(
+            'rebuild',
+            0,
+            replay.state.value(),
+            initial + size,
+            journal?.room.stateLimit(body.projection, replay.projection, replay.ids?.size ?? 0),
+          ),
         (applied) => progress.tell(applied, size),
       );
     }

@@ -153,13 +153,13 @@ export class Projection {
   /**
    * Replays `events` on a fresh copy of the initial state, skipping repeated event ids,
    * and returns how many were applied. All or nothing: if one event is refused, or
-   * `accept` refuses the resulting state by throwing, the projection keeps its old
-   * state, version and ids.
+   * `accept` refuses the replay's result (its state and ids) by throwing, the projection
+   * keeps its old state, version and ids.
    */
   rebuild(
     events: readonly ProjectionEvent[],
     expectedVersion?: ExpectedVersion,
-    accept?: (state: ProjectionState) => void,
+    accept?: (replay: Replay) => void,
     onBatch?: (applied: number) => void,
   ): number {
     this.checkVersion(expectedVersion);
@@ -173,7 +173,7 @@ export class Projection {
       }
       if (index % REBUILD_BATCH === REBUILD_BATCH - 1) onBatch?.(replay.applied);
     }
-    accept?.(replay.state);
+    accept?.(replay);
     return this.commit(replay);
   }
 
@@ -236,10 +236,15 @@ export class Projection {
     );
   }
 
+  /** What an event of this type does to the state: unlisted types merge. */
+  opOf(eventType: string): Op {
+    return this.definition.eventOps.get(eventType) ?? 'merge';
+  }
+
   /** The state after `event`; throws ProjectionError if `state` cannot take it (see ProjectionState.merge for `maxMembers`). */
   apply(state: ProjectionState, event: ProjectionEvent, maxMembers?: number): ProjectionState {
     const data = event.event_data;
-    switch (this.definition.eventOps.get(event.event_type) ?? 'merge') {
+    switch (this.opOf(event.event_type)) {
       case 'merge':
         return state.merge(data, maxMembers);
       case 'append':

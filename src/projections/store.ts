@@ -7,7 +7,6 @@ import {
   type ProjectionEvent,
   type Replay,
 } from './projection.js';
-import type { ProjectionState } from './state.js';
 
 export interface UpdateResult {
   readonly projection: Projection;
@@ -102,7 +101,7 @@ export class ProjectionStore {
     name: string,
     events: readonly ProjectionEvent[],
     expectedVersion?: ExpectedVersion,
-    accept?: (state: ProjectionState) => void,
+    accept?: (replay: Replay) => void,
     onBatch?: (applied: number) => void,
   ): RebuildResult {
     return this.write(name, (projection) => {
