@@ -19,14 +19,22 @@ function escapeControl(text: string): string {
 export class Diagnostics {
   private dropped = 0;
   private waiting = false;
+  /** Whether a write failed (its reader gone): diagnostics have nowhere to go from then on. */
+  private failed = false;
 
   constructor(
     private readonly stream: Writable,
     private readonly maxBacklogBytes = MAX_BACKLOG_BYTES,
-  ) {}
+  ) {
+    // Unheard, the error would be an uncaught exception, whose report is one more diagnostic, and so on without end.
+    stream.on('error', () => {
+      this.failed = true;
+    });
+  }
 
   /** Writes one line (no newline in `text`); bound, so it can be passed around as a function. */
   readonly log = (text: string): void => {
+    if (this.failed) return;
     if (this.waiting) {
       this.dropped++;
       return;

@@ -64,3 +64,18 @@ describe('a reader that stops reading', () => {
     expect(peak).toBeLessThan(150 * 1024 * 1024);
   });
 });
+
+describe('a reader that closes stderr', () => {
+  it('costs only the diagnostics: the node answers on and ends at the end of stdin', async () => {
+    const node = new SpawnedNode();
+    node.child.stderr.destroy();
+    // Each line not JSON is a diagnostic, and each write of one fails.
+    node.writeLines(['not json', 'nor this', message('{"type":"list","msg_id":1}')]);
+    await node.waitForLines(1);
+    node.writeLines(['still not json', message('{"type":"list","msg_id":2}')]);
+    node.endInput();
+    const result = await node.finished();
+    expect(result.code).toBe(0);
+    expect(result.stdout.map((line) => JSON.parse(line).body.in_reply_to)).toEqual([1, 2]);
+  });
+});
