@@ -1,4 +1,4 @@
-import { stringifyJson } from '../json/stringify.js';
+import { MAX_JSON_GROWTH, stringifyJson } from '../json/stringify.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import {
   DEFAULT_DEFINITION,
@@ -8,11 +8,6 @@ import {
 } from '../projections/projection.js';
 import type { StateJsonCache } from '../state-json/state-json.js';
 import { definitionLength, imageLength, MAX_RECORD_CHARS, updateLength } from './records.js';
-
-/** What a value's JSON can be at most, per character of the request it came in (as StateRoom counts). */
-const GROWTH = 6;
-/** The JSON of [], the initial state of a projection that a write to an unknown name makes. */
-const EMPTY_ARRAY_LENGTH = 2;
 
 /** Error 12 for a write whose record, or whose projection's image, would pass `maxChars`. */
 export function recordTooLong(type: string, maxChars: number): RpcError {
@@ -62,7 +57,7 @@ export class RecordRoom {
 
   /** Throws error 12 if the record of an update of `name` with `event` could be too long; `size` bounds its JSON as StateRoom's does. */
   checkEvent(type: string, name: string, event: ProjectionEvent, size: number): void {
-    if (updateLength(name, GROWTH * size) <= this.maxChars) return;
+    if (updateLength(name, MAX_JSON_GROWTH * size) <= this.maxChars) return;
     let length: number;
     try {
       length = stringifyJson(event).length;
@@ -74,7 +69,8 @@ export class RecordRoom {
   }
 
   private definitionOf(name: string, projection: Projection | undefined): number {
-    if (!projection) return definitionLength(name, DEFAULT_DEFINITION, EMPTY_ARRAY_LENGTH);
+    // A write to an unknown name makes a projection from [].
+    if (!projection) return definitionLength(name, DEFAULT_DEFINITION, '[]'.length);
     let length = this.definitions.get(projection);
     if (length === undefined) {
       length = definitionLength(projection.name, projection.definition, this.json.of(projection).initialLength());

@@ -1,6 +1,12 @@
 import { EXACT_NUMBER_IN_JSON, ExactNumber } from './exact-number.js';
 
 /**
+ * What a value's JSON can be at most, per character of the JSON text it was parsed from:
+ * a number grows most when written back (`1e20`, 4 characters, is 100000000000000000000).
+ */
+export const MAX_JSON_GROWTH = 6;
+
+/**
  * JSON.stringify for JSON values that may hold ExactNumbers, written as their text. The
  * native serializer writes every value without one; an ExactNumber stops it (see
  * EXACT_NUMBER_IN_JSON), and the value is written again here, ExactNumbers included.

@@ -1,5 +1,5 @@
 import { type RecordLimit, recordTooLong } from '../durable/record-room.js';
-import { stringifyJson } from '../json/stringify.js';
+import { MAX_JSON_GROWTH, stringifyJson } from '../json/stringify.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import type { Op } from '../projections/ops.js';
 
@@ -11,12 +11,6 @@ export const MAX_STATE_JSON = 256 * 1024 * 1024;
 
 /** The JSON length of a new projection's state, []. */
 export const EMPTY_ARRAY_LENGTH = 2;
-
-/**
- * What a value's JSON can be at most, per character of the request line it came in:
- * a number grows most when written back (`1e20`, 4 characters, is 100000000000000000000).
- */
-const GROWTH = 6;
 
 /** Keeps every state's JSON within a limit, checked before a write changes anything. */
 export class StateRoom {
@@ -30,7 +24,7 @@ export class StateRoom {
    */
   check(type: string, base: number, value: unknown, requestSize: number, record?: RecordLimit): void {
     const limit = record === undefined ? this.maxJson : Math.min(this.maxJson, record.state);
-    if (base + GROWTH * requestSize + 1 <= limit) return;
+    if (base + MAX_JSON_GROWTH * requestSize + 1 <= limit) return;
     let length: number;
     try {
       length = stringifyJson(value).length;
