@@ -16,6 +16,7 @@
  * a V8 string is at most 2^29 UTF-16 units, so at most 1.5 GiB of UTF-8.)
  */
 import { isAscii } from 'node:buffer';
+import { StringDecoder } from 'node:string_decoder';
 import { crc32 } from './crc32.js';
 
 export const HEADER_BYTES = 8;
@@ -33,9 +34,23 @@ export function checksum(bytes: Buffer, from: number, to: number): number {
   return crc32(bytes, from, to);
 }
 
+/**
+ * UTF-8 is decoded at most this many bytes at a time: Node refuses to decode more bytes than
+ * V8's longest string has characters, though a record of up to three times as many bytes is
+ * text V8 can hold.
+ */
+const DECODE_PIECE_BYTES = 2 ** 28;
+
 /** UTF-8 bytes as text. ASCII, the usual case, is copied rather than decoded, several times faster. */
-export function decodeText(bytes: Buffer, from: number, to: number): string {
-  return isAscii(bytes.subarray(from, to)) ? bytes.toString('latin1', from, to) : bytes.toString('utf8', from, to);
+export function decodeText(bytes: Buffer, from: number, to: number, pieceBytes = DECODE_PIECE_BYTES): string {
+  if (isAscii(bytes.subarray(from, to))) return bytes.toString('latin1', from, to);
+  if (to - from <= pieceBytes) return bytes.toString('utf8', from, to);
+  // A character split between two pieces is decoded whole, with the second.
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  for (let at = from; at < to; at += pieceBytes)
+    text += decoder.write(bytes.subarray(at, Math.min(at + pieceBytes, to)));
+  return text + decoder.end();
 }
 
 /** New buffers for small frames are this large; a larger frame gets a buffer of its own. */

@@ -2,7 +2,14 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/storage/crc32.js';
-import { checksum, END_FRAME_BYTES, END_MARK, FRAME_HEAD_BYTES, FrameBuffer } from '../../src/storage/format.js';
+import {
+  checksum,
+  decodeText,
+  END_FRAME_BYTES,
+  END_MARK,
+  FRAME_HEAD_BYTES,
+  FrameBuffer,
+} from '../../src/storage/format.js';
 
 /** The records framed in `bytes`, checking every frame's length and checksum. */
 function unframe(bytes: Buffer): string[] {
@@ -15,6 +22,26 @@ function unframe(bytes: Buffer): string[] {
   }
   return records;
 }
+
+describe('decodeText', () => {
+  // A record of more UTF-8 bytes than V8's longest string has characters is decoded in pieces.
+  it('decodes in pieces as in one go, a character split between pieces and bytes that are not UTF-8 included', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }).map((text) => Buffer.from(text)),
+          fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)),
+        ),
+        fc.integer({ min: 1, max: 9 }),
+        (bytes, pieceBytes) => {
+          const from = Math.min(1, bytes.length);
+          expect(decodeText(bytes, from, bytes.length, pieceBytes)).toBe(bytes.toString('utf8', from));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 describe('crc32', () => {
   it('matches zlib at every length and alignment, on both sides of the switch to zlib', () => {
