@@ -122,6 +122,7 @@ export class Journal {
       return;
     }
     this.store = store;
+    for (const projection of loaded.all()) projection.useOwnWindow();
     this.options.projections.replaceWith(loaded, eventsApplied);
     this.eventsAppliedDurably = eventsApplied;
     // A state no later record changed is answered with its JSON as the image holds it, not serialized again.

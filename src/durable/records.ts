@@ -16,7 +16,8 @@ import type { ProjectionStore } from '../projections/store.js';
  * One change to the projections, as a line of the data directory's log. Each is a JSON
  * text whose `op` says what it does:
  * - `create`: a new projection from its definition;
- * - `update`: one event applied (duplicates and refused events are never written);
+ * - `update`: one event applied (duplicates and refused events are never written); with an event_id,
+ *   the dedup window then in force, if any, as `window`;
  * - `image`: a whole projection, definition, version, state and event ids (after a rebuild, and in snapshots);
  *   the ids as `{"key":…,"digests":…}`, their digests oldest first in base64 and the key they were made with;
  * - `delete`: the projection is gone.
@@ -25,7 +26,14 @@ import type { ProjectionStore } from '../projections/store.js';
  */
 export type Change =
   | { readonly op: 'create'; readonly projection: Projection }
-  | { readonly op: 'update'; readonly name: string; readonly at: number; readonly event: ProjectionEvent }
+  | {
+      readonly op: 'update';
+      readonly name: string;
+      readonly at: number;
+      readonly event: ProjectionEvent;
+      /** The projection's dedup window when the event was applied, if it had one. */
+      readonly window?: number | undefined;
+    }
   | { readonly op: 'image'; readonly projection: Projection; readonly state: JsonFragment }
   | { readonly op: 'delete'; readonly name: string };
 
@@ -37,8 +45,8 @@ export const MAX_RECORD_CHARS = 2 ** 29 - 2 ** 20;
 
 /** The characters of an image record besides its definition, state and ids: a version of up to 16 digits included. */
 const IMAGE_FIXED_CHARS = '{"op":"image",,"version":,"state":,"ids":}'.length + 16;
-/** The characters of an update record besides its name and event: a time of up to 16 digits included. */
-const UPDATE_FIXED_CHARS = '{"op":"update","name":,"at":,"event":}'.length + 16;
+/** The characters of an update record besides its name and event: a time and a window of up to 16 digits each included. */
+const UPDATE_FIXED_CHARS = '{"op":"update","name":,"at":,"window":,"event":}'.length + 32;
 
 function definitionText(name: string, initialJson: string, definition: ProjectionDefinition, at: number): string {
   const { eventOps, key, indexes = NO_INDEXES } = definition;
@@ -105,11 +113,12 @@ export function encodeChange(change: Change): string {
   switch (change.op) {
     case 'create':
       return `{"op":"create",${definitionJson(change.projection)}}`;
-    case 'update':
-      return (
-        `{"op":"update","name":${JSON.stringify(change.name)},"at":${change.at},` +
-        `"event":${stringifyJson(change.event)}}`
-      );
+    case 'update': {
+      const { name, at, event, window } = change;
+      // Only an id is remembered under the window, and only a window changes what is.
+      const windowJson = window === undefined || event.event_id === undefined ? '' : `"window":${window},`;
+      return `{"op":"update","name":${JSON.stringify(name)},"at":${at},${windowJson}"event":${stringifyJson(event)}}`;
+    }
     case 'image': {
       const { projection } = change;
       return (
@@ -184,7 +193,12 @@ export function replay(store: ProjectionStore, text: string): RestoredImage | un
       store.put(projectionOf(record as unknown as Definition, store.dedupWindow));
       return;
     case 'update':
-      store.redo(record.name as string, record.event as ProjectionEvent, (record.at as number | undefined) ?? 0);
+      store.redo(
+        record.name as string,
+        record.event as ProjectionEvent,
+        (record.at as number | undefined) ?? 0,
+        typeof record.window === 'number' ? record.window : undefined,
+      );
       return;
     case 'image': {
       const projection = projectionOf(record as unknown as Definition, store.dedupWindow);

@@ -12,22 +12,25 @@ export const update = defineMessage({
   run({ store, json, room, journal }, { body, size }) {
     const { event } = body;
     const existing = store.get(body.projection);
-    // Checked before anything changes: a state too long to reply with, or to record, must never be made.
-    const base = existing ? json.of(existing).length() : EMPTY_ARRAY_LENGTH;
-    const op = existing ? existing.opOf(event.event_type) : 'merge';
-    const ids = (existing?.eventIdCount() ?? 0) + (event.event_id === undefined ? 0 : 1);
-    room.checkEvent(
-      'update',
-      op,
-      base,
-      event.event_data,
-      size,
-      journal?.room.stateLimit(body.projection, existing, ids),
-    );
-    journal?.room.checkEvent('update', body.projection, event, size);
+    // A redelivery changes nothing: it is answered as one, whatever the event would cost were it new.
+    if (!existing?.isRedelivery(event)) {
+      // Checked before anything changes: a state too long to reply with, or to record, must never be made.
+      const base = existing ? json.of(existing).length() : EMPTY_ARRAY_LENGTH;
+      const op = existing ? existing.opOf(event.event_type) : 'merge';
+      const ids = (existing?.eventIdCount() ?? 0) + (event.event_id === undefined ? 0 : 1);
+      const record = journal?.room.stateLimit(body.projection, existing, ids);
+      room.checkEvent('update', op, base, event.event_data, size, record);
+      journal?.room.checkEvent('update', body.projection, event, size);
+    }
     const { projection, duplicate } = store.update(body.projection, body.event, body.expected_version);
     if (!duplicate)
-      journal?.record({ op: 'update', name: projection.name, at: projection.changedAt, event: body.event });
+      journal?.record({
+        op: 'update',
+        name: projection.name,
+        at: projection.changedAt,
+        event: body.event,
+        window: projection.dedupWindow,
+      });
     return {
       type: 'projection_updated',
       projection: projection.name,

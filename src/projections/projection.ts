@@ -131,7 +131,7 @@ export class Projection {
    */
   update(event: ProjectionEvent, expectedVersion?: ExpectedVersion): boolean {
     const id = event.event_id;
-    if (id !== undefined && this.appliedIds?.has(id)) return false;
+    if (this.isRedelivery(event)) return false;
     this.checkVersion(expectedVersion);
     this.currentState = this.apply(this.currentState, event);
     if (id !== undefined) (this.appliedIds ??= new EventIds(this.dedupWindow)).add(id);
@@ -141,13 +141,30 @@ export class Projection {
 
   /**
    * Applies an event that storage records as applied: even if its event_id is held, as
-   * it may be when the node that wrote the record had a smaller dedup window.
+   * it may be when the node that wrote the record had a smaller dedup window. Its id is
+   * remembered as it was then, among the newest `window` ids (all if undefined), so that
+   * a node restarted under another window remembers what it remembered before, not ids
+   * the old window had let go; useOwnWindow then puts this projection's own back.
    */
-  redo(event: ProjectionEvent): void {
+  redo(event: ProjectionEvent, window?: number): void {
     // Unbounded: a merge that was acknowledged must come back, whatever bound this release puts on new ones.
     this.currentState = this.apply(this.currentState, event, Number.POSITIVE_INFINITY);
-    if (event.event_id !== undefined) this.remember(event.event_id);
+    const id = event.event_id;
+    if (id !== undefined && !this.appliedIds?.has(id)) this.idsUnder(window).add(id);
     this.currentVersion++;
+  }
+
+  /** Keeps the newest `dedupWindow` of the remembered ids, from now on: for recovery, once every record is read. */
+  useOwnWindow(): void {
+    if (this.appliedIds) this.appliedIds = this.idsUnder(this.dedupWindow);
+  }
+
+  /** The remembered ids, kept from now on as the newest `window` of them: made if there are none. */
+  private idsUnder(window: number | undefined): EventIds {
+    const ids = this.appliedIds;
+    if (ids === undefined) return (this.appliedIds = new EventIds(window));
+    if (ids.window === window) return ids;
+    return (this.appliedIds = EventIds.restore(window, ids.key, ids.bytes()));
   }
 
   /**
@@ -234,6 +251,12 @@ export class Projection {
       'version-mismatch',
       `expected version ${written}, but projection ${JSON.stringify(this.name)} is at version ${this.currentVersion}`,
     );
+  }
+
+  /** Whether `event` was applied before: its event_id is one the projection remembers. */
+  isRedelivery(event: ProjectionEvent): boolean {
+    const id = event.event_id;
+    return id !== undefined && this.appliedIds?.has(id) === true;
   }
 
   /** What an event of this type does to the state: unlisted types merge. */

@@ -83,10 +83,13 @@ export class ProjectionStore {
     });
   }
 
-  /** Applies an event that storage records as applied (see Projection.redo); for recovery from storage. */
-  redo(name: string, event: ProjectionEvent, at: number): Projection {
+  /**
+   * Applies an event that storage records as applied, under the dedup window it was applied
+   * under (see Projection.redo); for recovery from storage.
+   */
+  redo(name: string, event: ProjectionEvent, at: number, window?: number): Projection {
     return this.write(name, (projection) => {
-      projection.redo(event);
+      projection.redo(event, window);
       projection.changedAt = at;
       return projection;
     });

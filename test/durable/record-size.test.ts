@@ -142,6 +142,23 @@ describe('the longest record of the data directory', () => {
     expect(replies.at(-1)).toMatchObject({ type: 'read_ok', version: refused - 1 });
   });
 
+  it('answers a redelivery as a duplicate, however full the record or the state is', async () => {
+    const create = { type: 'create', name: 'p', initial_state: {} };
+    const updates = Array.from({ length: 200 }, (_, i) => update({ n: i }, `e${i}`));
+    const durable = await run([create, ...updates, update({ n: 0 }, 'e5')], {
+      dataDir: dataDir(),
+      maxRecordChars: LIMIT,
+    });
+    expect(durable.at(-2)).toMatchObject(tooLong('update'));
+    expect(durable.at(-1)).toMatchObject({ type: 'projection_updated', duplicate: true });
+    const full = { id: 1, pad: 'f'.repeat(150) };
+    const inMemory = await run([update(full, 'once'), update(full, 'once')], { maxStateJson: 200 });
+    expect(inMemory.map(({ version, duplicate }) => [version, duplicate])).toEqual([
+      [1, undefined],
+      [1, true],
+    ]);
+  });
+
   it('refuses a rebuild whose result would pass it, read whole or streamed, and keeps the old state', async () => {
     const dir = dataDir();
     const events = (count: number, pad: number) =>

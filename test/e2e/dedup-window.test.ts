@@ -49,6 +49,10 @@ describe('--dedup-window N', () => {
     const log = readFileSync(join(dir, readdirSync(dir).find((file) => file.startsWith('log-')) ?? ''), 'latin1');
     expect(log).toMatch(/"ids":\{"key":"[A-Za-z0-9+/=]{24}","digests":"[A-Za-z0-9+/=]{44}"\}/);
     expect(log).not.toContain('"ids":["');
+    // The update's record says the window its id was remembered under.
+    expect(log).toMatch(
+      /\{"op":"update","name":"p","at":\d+,"window":2,"event":\{"event_type":"E","event_data":\{"d":2\},"event_id":"d"\}\}/,
+    );
     // c and d are held; c is a duplicate, and b, older than the window, comes back as new and pushes out c.
     const first = await runNode(input(update(3, 'c'), update(4, 'd'), update(5, 'b')), args);
     expect(outcomes(first.stdout)).toEqual([
@@ -65,7 +69,7 @@ describe('--dedup-window N', () => {
     ]);
   });
 
-  it('keeps an id applied again across a restart with a larger window or none: versions are never reused, and an id the log holds is remembered again', async () => {
+  it('keeps an id applied again across a restart with a larger window or none: versions are never reused, and what the old window let go stays forgotten', async () => {
     const dir = dataDir();
     // e1 has left the window of 2 when it comes again, so it is applied again, as version 4.
     const written = await runNode(input(update(1, 'e1'), update(2, 'e2'), update(3, 'e3'), update(4, 'e1')), [
@@ -83,9 +87,12 @@ describe('--dedup-window N', () => {
       ]);
       expect(bodies(stdout)[0]).toMatchObject({ version: 4, state: [{ e1: 1 }, { e2: 2 }, { e3: 3 }, { e1: 4 }] });
     }
-    // e2 had left the window of 2, but the log, read again under a larger window, holds it.
-    const larger = await runNode(input(update(6, 'e2')), ['--dedup-window', '3', '--data-dir', dir]);
-    expect(outcomes(larger.stdout)).toEqual([['duplicate', 4]]);
+    // e2 had left the window of 2, and stays forgotten under a larger window: applied again. e1, held, is a duplicate.
+    const larger = await runNode(input(update(6, 'e2'), update(7, 'e1')), ['--dedup-window', '3', '--data-dir', dir]);
+    expect(outcomes(larger.stdout)).toEqual([
+      ['applied', 5],
+      ['duplicate', 5],
+    ]);
   });
 
   it("is in the README's Command line table with its maximum", () => {
