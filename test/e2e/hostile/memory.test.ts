@@ -13,10 +13,10 @@ async function denseCreateOnSmallHeap(objects: number): Promise<ReplyBody[]> {
 
 describe('a flood of creates on a small heap', () => {
   it('ends in error 11 for further writes, never in a crash, and reads and deletes still work', async () => {
-    const creates = 60_000;
+    const creates = 25_000;
     const lines = [
       ...Array.from({ length: creates }, (_, i) =>
-        message(`{"type":"create","msg_id":${i},"name":"p${i}","initial_state":{"n":${i},"pad":"${'x'.repeat(600)}"}}`),
+        message(`{"type":"create","msg_id":${i},"name":"p${i}","initial_state":{"n":${i},"pad":"${'x'.repeat(1800)}"}}`),
       ),
       message(`{"type":"read","msg_id":${creates},"projection":"p0"}`),
       message(`{"type":"delete","msg_id":${creates + 1},"projection":"p1"}`),
@@ -24,7 +24,7 @@ describe('a flood of creates on a small heap', () => {
         `{"type":"update","msg_id":${creates + 2},"projection":"p2","event":{"event_type":"E","event_data":{"m":1}}}`,
       ),
     ];
-    // Each create keeps about 1 KB: 60,000 of them need more than a 64 MiB heap holds, which without
+    // Each create keeps about 2 KB: 25,000 of them need more than a 64 MiB heap holds, which without
     // admission would end the node with "heap out of memory".
     const result = await runNode(`${lines.join('\n')}\n`, [], ['--max-old-space-size=64']);
     expect(result.signal, result.stderr.slice(-2000)).toBeNull();
