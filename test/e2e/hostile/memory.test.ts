@@ -16,7 +16,9 @@ describe('a flood of creates on a small heap', () => {
     const creates = 25_000;
     const lines = [
       ...Array.from({ length: creates }, (_, i) =>
-        message(`{"type":"create","msg_id":${i},"name":"p${i}","initial_state":{"n":${i},"pad":"${'x'.repeat(1800)}"}}`),
+        message(
+          `{"type":"create","msg_id":${i},"name":"p${i}","initial_state":{"n":${i},"pad":"${'x'.repeat(1800)}"}}`,
+        ),
       ),
       message(`{"type":"read","msg_id":${creates},"projection":"p0"}`),
       message(`{"type":"delete","msg_id":${creates + 1},"projection":"p1"}`),
