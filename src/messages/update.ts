@@ -22,13 +22,13 @@ export const update = defineMessage({
       room.checkEvent('update', op, base, event.event_data, size, record);
       journal?.room.checkEvent('update', body.projection, event, size);
     }
-    const { projection, duplicate } = store.update(body.projection, body.event, body.expected_version);
+    const { projection, duplicate } = store.update(body.projection, event, body.expected_version);
     if (!duplicate)
       journal?.record({
         op: 'update',
         name: projection.name,
         at: projection.changedAt,
-        event: body.event,
+        event,
         window: projection.dedupWindow,
       });
     return {
