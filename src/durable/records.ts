@@ -17,7 +17,8 @@ import type { ProjectionStore } from '../projections/store.js';
  * text whose `op` says what it does:
  * - `create`: a new projection from its definition;
  * - `update`: one event applied (duplicates and refused events are never written); with an event_id,
- *   the dedup window then in force, if any, as `window`;
+ *   the dedup window then in force as `window` (null for none; records written before windows were
+ *   recorded have no `window`, and are read under the window in force);
  * - `image`: a whole projection, definition, version, state and event ids (after a rebuild, and in snapshots);
  *   the ids as `{"key":…,"digests":…}`, their digests oldest first in base64 and the key they were made with;
  * - `delete`: the projection is gone.
@@ -31,8 +32,8 @@ export type Change =
       readonly name: string;
       readonly at: number;
       readonly event: ProjectionEvent;
-      /** The projection's dedup window when the event was applied, if it had one. */
-      readonly window?: number | undefined;
+      /** The projection's dedup window when the event was applied; undefined if it had none. */
+      readonly window: number | undefined;
     }
   | { readonly op: 'image'; readonly projection: Projection; readonly state: JsonFragment }
   | { readonly op: 'delete'; readonly name: string };
@@ -108,6 +109,12 @@ function idsOf(ids: unknown, window: number | undefined): EventId[] | EventIds {
   throw new UnknownRecord('an image record has ids of an unknown form');
 }
 
+/** The dedup window an update record's id was remembered under: the store's own for a record that does not say. */
+function windowOf(record: Record<string, unknown>, store: ProjectionStore): number | undefined {
+  if (typeof record.window === 'number') return record.window;
+  return record.window === null ? undefined : store.dedupWindow;
+}
+
 /** The record of a change. */
 export function encodeChange(change: Change): string {
   switch (change.op) {
@@ -115,8 +122,8 @@ export function encodeChange(change: Change): string {
       return `{"op":"create",${definitionJson(change.projection)}}`;
     case 'update': {
       const { name, at, event, window } = change;
-      // Only an id is remembered under the window, and only a window changes what is.
-      const windowJson = window === undefined || event.event_id === undefined ? '' : `"window":${window},`;
+      // Only an id is remembered under a window. null, not nothing: a record without one is from before windows were recorded.
+      const windowJson = event.event_id === undefined ? '' : `"window":${window ?? null},`;
       return `{"op":"update","name":${JSON.stringify(name)},"at":${at},${windowJson}"event":${stringifyJson(event)}}`;
     }
     case 'image': {
@@ -197,7 +204,7 @@ export function replay(store: ProjectionStore, text: string): RestoredImage | un
         record.name as string,
         record.event as ProjectionEvent,
         (record.at as number | undefined) ?? 0,
-        typeof record.window === 'number' ? record.window : undefined,
+        windowOf(record, store),
       );
       return;
     case 'image': {

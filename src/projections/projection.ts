@@ -150,7 +150,11 @@ export class Projection {
     // Unbounded: a merge that was acknowledged must come back, whatever bound this release puts on new ones.
     this.currentState = this.apply(this.currentState, event, Number.POSITIVE_INFINITY);
     const id = event.event_id;
-    if (id !== undefined && !this.appliedIds?.has(id)) this.idsUnder(window).add(id);
+    if (id !== undefined) {
+      // The ids as the writer held them, under its window, before asking whether this one was among them.
+      const ids = this.idsUnder(window);
+      if (!ids.has(id)) ids.add(id);
+    }
     this.currentVersion++;
   }
 

@@ -89,7 +89,7 @@ describe('the longest record of the data directory', () => {
           } catch {
             // An event the state cannot take changes nothing.
           }
-          const record = encodeChange({ op: 'update', name: projectionName, at, event: change });
+          const record = encodeChange({ op: 'update', name: projectionName, at, event: change, window: 16_777_216 });
           expect(record.length).toBeLessThanOrEqual(updateLength(projectionName, stringifyJson(change).length));
         }
         const state = new StateJsonCache().of(projection);

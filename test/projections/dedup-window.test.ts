@@ -129,7 +129,14 @@ describe('update records replayed under another window', () => {
     ] as const) {
       const { projection, duplicate } = writer.update('p', event('E', n, id));
       expect(duplicate).toBe(false);
-      records.push(encodeChange({ op: 'update', name: 'p', at: projection.changedAt, event: event('E', n, id) }));
+      const change = {
+        op: 'update',
+        name: 'p',
+        at: projection.changedAt,
+        event: event('E', n, id),
+        window: 1,
+      } as const;
+      records.push(encodeChange(change));
     }
     for (const dedupWindow of [1, 2, undefined]) {
       const loaded = new ProjectionStore({ dedupWindow });
