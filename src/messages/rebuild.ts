@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import { isJsonObject, jsonTypeOf } from '../json/value.js';
 import { anyList, checkElements } from '../schema/list.js';
-import type { ProjectionEvent } from '../projections/projection.js';
+import type { ProjectionEvent, Replay } from '../projections/projection.js';
 import type { RebuildResult } from '../projections/store.js';
 import { defineMessage } from './message.js';
 import { RebuildProgress, RebuildStream } from './rebuild-stream.js';
@@ -39,6 +39,11 @@ export const rebuild = defineMessage({
     const existing = store.get(body.projection);
     // The result is at most the initial state with every event of this request merged in.
     const initial = existing ? json.of(existing).initialLength() : EMPTY_ARRAY_LENGTH;
+    /** Refuses a result too long to reply with or to record, before it is put in place; `inputSize` bounds its JSON. */
+    const checkResult = (replay: Replay, inputSize: number): void => {
+      const record = journal?.room.stateLimit(body.projection, replay.projection, replay.ids?.size ?? 0);
+      room.check('rebuild', 0, replay.state.value(), initial + inputSize, record);
+    };
     let result: RebuildResult;
     let stream: RebuildStream | undefined;
     if (streamed !== undefined || skip) {
@@ -48,8 +53,7 @@ export const rebuild = defineMessage({
       stream = streamed ?? new RebuildStream(context, body.projection);
       if (!streamed) stream.take(body.events, size);
       const replay = stream.finish(skip, body.expected_version);
-      const recordLimit = journal?.room.stateLimit(body.projection, replay.projection, replay.ids?.size ?? 0);
-      room.check('rebuild', 0, replay.state.value(), initial + Math.max(size, stream.size), recordLimit);
+      checkResult(replay, Math.max(size, stream.size));
       result = store.commit(replay, body.expected_version);
     } else {
       // A line read whole (a short one, or one a peer forwarded) tells its progress too.
@@ -58,14 +62,7 @@ export const rebuild = defineMessage({
         body.projection, // Checked by the schema's refinement: without on_error every event is valid here.
         body.events as readonly ProjectionEvent[],
         body.expected_version,
-        (replay) =>
-          room.check(
-            'rebuild',
-            0,
-            replay.state.value(),
-            initial + size,
-            journal?.room.stateLimit(body.projection, replay.projection, replay.ids?.size ?? 0),
-          ),
+        (replay) => checkResult(replay, size),
         (applied) => progress.tell(applied, size),
       );
     }
