@@ -67,6 +67,12 @@ export interface MessageType<Schema extends BodySchema = BodySchema> {
   readonly grows?: number;
   /** Whether it changes projections: such requests are refused while the data directory cannot take them. */
   readonly writes?: boolean;
+  /**
+   * Whether a write repeats one already made (a redelivered event_id): it takes no memory, so it
+   * is answered while other writes wait for room. Not while the data directory refuses writes:
+   * after a failed sync, the write it repeats may not be durable.
+   */
+  readonly repeats?: (context: Context, body: z.output<Schema>) => boolean;
   run(context: Context, request: Incoming<z.output<Schema>>): ReplyBody;
   /** Set when a request's array field may be taken as its line streams in, before the request is whole. */
   readonly stream?: {
@@ -98,7 +104,7 @@ export function runMessage<Schema extends BodySchema>(
 ): ReplyBody {
   if (message.writes) context.journal?.checkWritable(message.type);
   // A streamed request was admitted a batch at a time as its elements arrived.
-  if (message.grows) {
+  if (message.grows && !message.repeats?.(context, request.body)) {
     context.memory.admit(message.type, request.streamed ? 0 : request.size, message.grows, request.body);
   }
   try {

@@ -9,6 +9,7 @@ export const update = defineMessage({
   grows: 1,
   writes: true,
   schema: z.object({ ...writeFields, event }),
+  repeats: ({ store }, body) => store.get(body.projection)?.isRedelivery(body.event) === true,
   run({ store, json, room, journal }, { body, size }) {
     const { event } = body;
     const existing = store.get(body.projection);

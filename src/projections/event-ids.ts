@@ -18,7 +18,7 @@ function keyOfThisProcess(): string {
   return processKey;
 }
 
-/** The digest last computed, for the `add` that follows a `has` of the same id. */
+/** The digest last computed, and its id and key: asked about the same id again, a set reuses it. */
 const scratch = new Uint32Array(WORDS);
 let scratchId: unknown;
 let scratchKey: string | undefined;
@@ -67,13 +67,13 @@ export class EventIds {
   }
 
   has(id: unknown): boolean {
-    this.digest(id);
+    this.digestOnce(id);
     return this.find() >= 0;
   }
 
   /** Remembers an id it does not hold; with a full window, the oldest is forgotten. */
   add(id: unknown): void {
-    if (scratchId !== id || scratchKey !== this.key) this.digest(id);
+    this.digestOnce(id);
     this.insert(scratch, 0);
   }
 
@@ -101,6 +101,11 @@ export class EventIds {
     ids.index = new Uint32Array(indexSize(kept));
     for (let position = 0; position < kept; position++) ids.link(position);
     return ids;
+  }
+
+  /** Puts the digest of `id` in `scratch`, unless it is there: a write asks about its id more than once. */
+  private digestOnce(id: unknown): void {
+    if (scratchId !== id || scratchKey !== this.key) this.digest(id);
   }
 
   /** Puts the digest of `id` in `scratch`. */

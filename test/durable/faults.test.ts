@@ -111,6 +111,27 @@ describe('a sync of the data directory that fails', () => {
   });
 });
 
+describe('a redelivery after a failed sync', () => {
+  it('is error 11 like any write, not a duplicate: the write it repeats may not be durable', async () => {
+    const fs = new FaultyFileSystem();
+    const { harness, ask } = durableNode(fs);
+    await ask(create);
+    fs.fail('fdatasync', 'EIO');
+    const withId = {
+      type: 'update',
+      projection: 'p',
+      event: { event_type: 'E', event_id: 'e1', event_data: { id: 1 } },
+    };
+    expect((await ask(withId))[0]).toMatchObject({ type: 'error', code: 13 });
+    const [again] = await ask(withId);
+    expect(again).toMatchObject({ type: 'error', code: 11 });
+    expect(again?.text).toMatch(
+      /^update: the data directory failed \(.+\); no write is taken until the node restarts$/,
+    );
+    await harness.finish();
+  });
+});
+
 describe('stats after a batch that could not be written', () => {
   it('counts its replies as the errors they became, and none of its events as applied', async () => {
     const fs = new FaultyFileSystem();

@@ -1,10 +1,11 @@
 /** A request succeeds or changes nothing: checked against a model that applies only what succeeded. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MemoryGuard } from '../../src/messages/memory.js';
 import { OPS, type Op } from '../../src/projections/ops.js';
 import { serveProjections } from '../../src/serve.js';
 import { bodies, requestLines, type ReplyBody } from '../support/messages.js';
-import { exchange } from '../support/in-process-node.js';
+import { exchange, start } from '../support/in-process-node.js';
 import { referenceApply } from '../support/reference.js';
 
 /** A state limit small enough for generated writes to pass it now and then. */
@@ -55,6 +56,36 @@ describe('a write that would make a state too long to reply with', () => {
         { name: 'o', version: 0 },
       ],
     });
+  });
+});
+
+describe('a redelivery while memory is past --max-memory-mb', () => {
+  it('is answered as the duplicate it is, since it takes no memory; a new event gets error 11', async () => {
+    let inUse = 0;
+    const memory = new MemoryGuard(
+      64 * 2 ** 20,
+      () => inUse,
+      () => {},
+    );
+    const harness = start((node) => serveProjections(node, { rpcTimeoutMs: 1000, memory }));
+    const update = (id: string, pad = '') => ({
+      type: 'update',
+      projection: 'p',
+      event: { event_type: 'E', event_id: id, event_data: { pad } },
+    });
+    harness.send(...requestLines([{ type: 'create', name: 'p', initial_state: {} }, update('e1')]));
+    await harness.output.waitFor(2);
+    inUse = 2 ** 40;
+    // A write this large is measured by itself, and finds memory full.
+    const large = update('e0', 'x'.repeat(10_000));
+    harness.send(...requestLines([large, update('e1'), update('e2'), { type: 'read', projection: 'p' }], 3));
+    const replies = bodies(await harness.finish()).slice(2);
+    expect(replies.map(({ type, code, version, duplicate }) => [type, code ?? version, duplicate])).toEqual([
+      ['error', 11, undefined],
+      ['projection_updated', 1, true],
+      ['error', 11, undefined],
+      ['read_ok', 1, undefined],
+    ]);
   });
 });
 
