@@ -104,8 +104,13 @@ export function runMessage<Schema extends BodySchema>(
 ): ReplyBody {
   if (message.writes) context.journal?.checkWritable(message.type);
   // A streamed request was admitted a batch at a time as its elements arrived.
-  if (message.grows && !message.repeats?.(context, request.body)) {
-    context.memory.admit(message.type, request.streamed ? 0 : request.size, message.grows, request.body);
+  if (message.grows) {
+    try {
+      context.memory.admit(message.type, request.streamed ? 0 : request.size, message.grows, request.body);
+    } catch (error) {
+      // Asked only of a refused write, so that the others pay nothing for it.
+      if (!message.repeats?.(context, request.body)) throw error;
+    }
   }
   try {
     return message.run(context, request);
