@@ -150,11 +150,8 @@ export class Projection {
     // Unbounded: a merge that was acknowledged must come back, whatever bound this release puts on new ones.
     this.currentState = this.apply(this.currentState, event, Number.POSITIVE_INFINITY);
     const id = event.event_id;
-    if (id !== undefined) {
-      // The ids as the writer held them, under its window, before asking whether this one was among them.
-      const ids = this.idsUnder(window);
-      if (!ids.has(id)) ids.add(id);
-    }
+    // The ids as the writer held them, under its window, before asking whether this one was among them.
+    if (id !== undefined) this.remember(id, window);
     this.currentVersion++;
   }
 
@@ -239,12 +236,13 @@ export class Projection {
       return;
     }
     this.appliedIds = undefined;
-    for (const id of ids) this.remember(id);
+    for (const id of ids) this.remember(id, this.dedupWindow);
   }
 
-  /** Adds `id` to the remembered ids, unless it is there. */
-  private remember(id: EventId): void {
-    if (!this.appliedIds?.has(id)) (this.appliedIds ??= new EventIds(this.dedupWindow)).add(id);
+  /** Adds `id` to the remembered ids, kept from now on as the newest `window` of them, unless it is there. */
+  private remember(id: EventId, window: number | undefined): void {
+    const ids = this.idsUnder(window);
+    if (!ids.has(id)) ids.add(id);
   }
 
   /** Throws a version mismatch unless `expected` is undefined or the current version. */
