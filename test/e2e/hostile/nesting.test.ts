@@ -54,6 +54,14 @@ const CASES: readonly Case[] = [
     ),
     expect: ok('projection_updated', stateIs(`[${nested(997)}]`)),
   },
+  {
+    // The envelope, its body and the event are the first three levels.
+    name: 'event_data one level over the limit',
+    line: request(
+      `{"type":"update","msg_id":#,"projection":"deep","event":{"event_type":"E","event_data":${nested(998)}}}`,
+    ),
+    expect: error(12, 'update: message nests deeper than 1000 levels'),
+  },
 ];
 
 hostileCases('nesting', CASES, ['deep']);
