@@ -14,6 +14,25 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return identityOf(a) === identityOf(b);
 }
 
+/**
+ * `(other) => sameJson(other, value)`, for comparing one value with many: a container's
+ * identity is worked out once, not once per comparison.
+ */
+export function sameJsonAs(value: unknown): (other: unknown) => boolean {
+  if (typeof value !== 'object' || value === null || value instanceof ExactNumber) {
+    return (other) => sameJson(other, value);
+  }
+  const isArray = Array.isArray(value);
+  const identity = identityOf(value);
+  return (other) =>
+    other === value ||
+    (typeof other === 'object' &&
+      other !== null &&
+      Array.isArray(other) === isArray &&
+      !(other instanceof ExactNumber) &&
+      identityOf(other) === identity);
+}
+
 /** The rank of a value's JSON type in the order: null, false, true, numbers, strings, arrays, objects. */
 function rank(value: unknown): number {
   switch (typeof value) {

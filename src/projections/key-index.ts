@@ -6,7 +6,7 @@ import { JsonKeyMap } from './keys.js';
  */
 export class KeyIndex {
   private first = new JsonKeyMap<number>();
-  private later = new JsonKeyMap<number[]>();
+  private later = new JsonKeyMap<SlotQueue>();
 
   /** The first slot of an element with this key value. */
   firstSlotOf(key: unknown): number | undefined {
@@ -18,7 +18,7 @@ export class KeyIndex {
     const first = this.first.get(key);
     if (first === undefined) return [];
     const later = this.later.get(key);
-    return later ? [first, ...later] : [first];
+    return later ? [first, ...later.slots()] : [first];
   }
 
   /** Records an element with this key value at `slot`, after every slot recorded so far. */
@@ -29,7 +29,7 @@ export class KeyIndex {
     }
     const later = this.later.get(key);
     if (later) later.push(slot);
-    else this.later.set(key, [slot]);
+    else this.later.set(key, new SlotQueue(slot));
   }
 
   /** Forgets the first slot with this key value; the next one, if any, becomes the first. */
@@ -38,11 +38,44 @@ export class KeyIndex {
     const next = later?.shift();
     if (next === undefined) this.first.delete(key);
     else this.first.set(key, next);
-    if (later?.length === 0) this.later.delete(key);
+    if (later?.size === 0) this.later.delete(key);
   }
 
   clear(): void {
     this.first.clear();
     this.later.clear();
+  }
+}
+
+/** Slots in ascending order, taken from the front in constant time: Array#shift moves every slot left. */
+class SlotQueue {
+  private items: number[];
+  private head = 0;
+
+  constructor(first: number) {
+    this.items = [first];
+  }
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(slot: number): void {
+    this.items.push(slot);
+  }
+
+  shift(): number | undefined {
+    if (this.head === this.items.length) return undefined;
+    const slot = this.items[this.head++];
+    // Taken slots are dropped once they are half the array, so each slot is moved at most once on average.
+    if (this.head * 2 >= this.items.length && this.head >= 16) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return slot;
+  }
+
+  slots(): number[] {
+    return this.items.slice(this.head);
   }
 }

@@ -1,6 +1,6 @@
 import { isJsonObject, setOwn, type JsonObject } from '../json/value.js';
 import { ArrayState } from './array-state.js';
-import { compareJson, sameJson } from './json-order.js';
+import { compareJson, sameJsonAs } from './json-order.js';
 import type { Projection } from './projection.js';
 
 /** What a query asks of a projection's items; every part is optional. */
@@ -33,13 +33,13 @@ export interface QueryResult {
 export function runQuery(projection: Projection, query: Query): QueryResult {
   const state = projection.state;
   const keyField = state instanceof ArrayState ? projection.definition.key : 'key';
-  const conditions: (readonly [string, unknown])[] = [...(query.where ?? [])];
-  if (query.key) conditions.unshift([keyField, query.key.value]);
+  const conditions = (query.where ?? []).map(([field, value]) => condition(field, value));
+  if (query.key) conditions.unshift(condition(keyField, query.key.value));
   let matches: unknown[];
   if (state instanceof ArrayState) matches = arrayMatches(state, conditions);
   else {
     const value = state.value();
-    const items = state.kind === 'object' ? membersOf(value as JsonObject) : [value];
+    const items = state.kind === 'object' ? membersOf(value as JsonObject, conditions) : [value];
     matches = items.filter((item) => matchesAll(item, conditions));
   }
   const { orderBy } = query;
@@ -58,10 +58,21 @@ export function runQuery(projection: Projection, query: Query): QueryResult {
   return { total: matches.length, items };
 }
 
+/** A top-level field that an item must have, with a value equal to `value`. */
+interface Condition {
+  readonly field: string;
+  readonly value: unknown;
+  readonly matches: (other: unknown) => boolean;
+}
+
+function condition(field: string, value: unknown): Condition {
+  return { field, value, matches: sameJsonAs(value) };
+}
+
 /** The elements that meet every condition, found through an index where one applies. */
-function arrayMatches(state: ArrayState, conditions: readonly (readonly [string, unknown])[]): unknown[] {
+function arrayMatches(state: ArrayState, conditions: readonly Condition[]): unknown[] {
   let candidates: number[] | undefined;
-  for (const [field, value] of conditions) {
+  for (const { field, value } of conditions) {
     const slots = state.slotsWith(field, value);
     if (slots && (!candidates || slots.length < candidates.length)) candidates = slots;
   }
@@ -81,17 +92,24 @@ function arrayMatches(state: ArrayState, conditions: readonly (readonly [string,
   return matches;
 }
 
-function matchesAll(item: unknown, conditions: readonly (readonly [string, unknown])[]): boolean {
+function matchesAll(item: unknown, conditions: readonly Condition[]): boolean {
   if (conditions.length === 0) return true;
   if (!isJsonObject(item)) return false;
-  for (const [field, value] of conditions) {
-    if (!Object.hasOwn(item, field) || !sameJson(item[field], value)) return false;
+  for (const { field, matches } of conditions) {
+    if (!Object.hasOwn(item, field) || !matches(item[field])) return false;
   }
   return true;
 }
 
-function membersOf(object: JsonObject): JsonObject[] {
-  return Object.keys(object).map((name) => ({ key: name, value: object[name] }));
+/**
+ * An object state's members as items; only the one a condition on `key` names, if there is
+ * such a condition: a name is looked up, not searched for.
+ */
+function membersOf(object: JsonObject, conditions: readonly Condition[]): JsonObject[] {
+  const byName = conditions.find(({ field }) => field === 'key');
+  if (byName === undefined) return Object.keys(object).map((name) => ({ key: name, value: object[name] }));
+  const name = byName.value;
+  return typeof name === 'string' && Object.hasOwn(object, name) ? [{ key: name, value: object[name] }] : [];
 }
 
 /** Orders two items by one field; an item without it comes first. */

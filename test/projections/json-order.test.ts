@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../src/json/parse.js';
-import { compareJson, sameJson } from '../../src/projections/json-order.js';
+import { compareJson, sameJson, sameJsonAs } from '../../src/projections/json-order.js';
 
 const exact = (text: string): unknown => parseJson(text);
 
@@ -80,5 +80,24 @@ describe('sameJson', () => {
     expect(sameJson(exact('9007199254740993'), exact('9007199254740993'))).toBe(true);
     expect(sameJson(exact('9007199254740993'), 9007199254740992)).toBe(false);
     expect(sameJson(exact('1e400'), exact('10e399'))).toBe(true);
+  });
+});
+
+describe('sameJsonAs', () => {
+  it('answers as sameJson does, for any two values', () => {
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom<unknown>(exact('1e400'), [1], { a: 1 }, [], {}),
+    );
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(sameJsonAs(b)(a)).toBe(sameJson(a, b));
+      }),
+      { numRuns: 500 },
+    );
+    expect(sameJsonAs({ a: 1, b: [2] })({ b: [2], a: 1 })).toBe(true);
+    expect(sameJsonAs([])({})).toBe(false);
+    expect(sameJsonAs({})([])).toBe(false);
+    expect(sameJsonAs([1])(exact('1'))).toBe(false);
   });
 });

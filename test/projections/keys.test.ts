@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parseJson } from '../../src/json/parse.js';
+import fc from 'fast-check';
+import { KeyIndex } from '../../src/projections/key-index.js';
 import { JsonKeyMap } from '../../src/projections/keys.js';
 
 describe('JsonKeyMap', () => {
@@ -128,5 +130,35 @@ describe('JsonKeyMap', () => {
     expect(keys.some((key) => typeof key === 'number')).toBe(false);
     map.delete(-0);
     expect(map.has(0)).toBe(false);
+  });
+});
+
+describe('KeyIndex', () => {
+  it('keeps the slots of each key in order through any mix of adds and removals of the first', () => {
+    // Long runs of one key, so that the slots taken from the front pass the point where they are dropped.
+    const step = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom('a', 'b', 1).map((key) => ({ add: key })) },
+      { weight: 2, arbitrary: fc.constantFrom('a', 'b', 1).map((key) => ({ remove: key })) },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 400 }), (steps) => {
+        const index = new KeyIndex();
+        const model = new Map<unknown, number[]>();
+        steps.forEach((s, slot) => {
+          if ('add' in s) {
+            index.add(s.add, slot);
+            model.set(s.add, [...(model.get(s.add) ?? []), slot]);
+          } else {
+            index.removeFirst(s.remove);
+            model.set(s.remove, (model.get(s.remove) ?? []).slice(1));
+          }
+        });
+        for (const key of ['a', 'b', 1]) {
+          expect(index.slotsOf(key)).toEqual(model.get(key) ?? []);
+          expect(index.firstSlotOf(key)).toBe(model.get(key)?.[0]);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 /** What a query answers on each kind of state, on the domain. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stringifyJson } from '../../src/json/stringify.js';
 import { parseJson } from '../../src/json/parse.js';
 import type { ArrayState } from '../../src/projections/array-state.js';
@@ -129,6 +129,17 @@ describe('a query on an object state', () => {
       { key: 'c' },
       { key: 'a' },
     ]);
+  });
+
+  it('looks a member up by its name for a key, or a where on "key", without listing the others', () => {
+    const projection = projectionOf(state);
+    const keys = vi.spyOn(Object, 'keys');
+    expect(runQuery(projection, { where: [['key', 'c']] }).items).toEqual([{ key: 'c', value: 'z' }]);
+    expect(runQuery(projection, { key: { value: 'b' }, where: [['value', 2]] }).total).toBe(1);
+    expect(runQuery(projection, { key: { value: 'b' }, where: [['value', 3]] }).total).toBe(0);
+    expect(runQuery(projection, { key: { value: 'toString' } }).total).toBe(0);
+    expect(runQuery(projection, { key: { value: 'a' }, where: [['key', 'b']] }).total).toBe(0);
+    expect(keys).not.toHaveBeenCalled();
   });
 
   it('keeps a "__proto__" member as data', () => {
