@@ -36,9 +36,18 @@ export interface StoreOptions {
   readonly clock?: Clock | undefined;
 }
 
+/** An iterator over the projections in creation order, and how many it has passed. */
+interface Cursor {
+  readonly projections: IterableIterator<Projection>;
+  index: number;
+  ended: boolean;
+}
+
 /** All projections of this node by name, in creation order. Every failed call changes nothing. */
 export class ProjectionStore {
   private readonly projections = new Map<string, Projection>();
+  /** Where the last page of every projection ended; a Map's iterator goes on past entries added since. */
+  private cursor: Cursor | undefined;
   private applied = 0;
 
   private readonly clock: Clock;
@@ -159,6 +168,7 @@ export class ProjectionStore {
   replaceWith(other: ProjectionStore, eventsApplied: number): void {
     this.applied = eventsApplied;
     this.projections.clear();
+    this.cursor = undefined;
     for (const projection of other.all()) this.projections.set(projection.name, projection);
   }
 
@@ -184,6 +194,22 @@ export class ProjectionStore {
    */
   page(prefix = '', offset = 0, limit = Number.POSITIVE_INFINITY): { items: ProjectionSummary[]; total: number } {
     const items: ProjectionSummary[] = [];
+    if (prefix === '') {
+      // Walked from where the page before ended, when it ended at `offset`: paging through
+      // every projection then takes one walk, not one per page.
+      const cursor = this.cursorAt(offset);
+      while (!cursor.ended && items.length < limit) {
+        const next = cursor.projections.next();
+        if (next.done) cursor.ended = true;
+        else {
+          items.push({ name: next.value.name, version: next.value.version });
+          cursor.index++;
+        }
+      }
+      // An iterator that has ended never yields again, not even projections created after.
+      this.cursor = cursor.ended ? undefined : cursor;
+      return { items, total: this.projections.size };
+    }
     let total = 0;
     for (const { name, version } of this.projections.values()) {
       if (!name.startsWith(prefix)) continue;
@@ -195,6 +221,21 @@ export class ProjectionStore {
 
   delete(name: string): void {
     if (!this.projections.delete(name)) throw notFound(name);
+    // Every projection after it moves one place forward.
+    this.cursor = undefined;
+  }
+
+  /** The projections in creation order from index `offset` on, from the last page's cursor where it can be. */
+  private cursorAt(offset: number): Cursor {
+    let cursor = this.cursor;
+    if (cursor === undefined || cursor.index > offset) {
+      cursor = { projections: this.projections.values(), index: 0, ended: false };
+    }
+    while (!cursor.ended && cursor.index < offset) {
+      if (cursor.projections.next().done) cursor.ended = true;
+      else cursor.index++;
+    }
+    return cursor;
   }
 
   /** A projection made from [] for a write to an unknown name; it joins the store only once the write succeeds. */
