@@ -23,6 +23,9 @@ export interface QueryResult {
   readonly items: unknown[];
 }
 
+/** The field of an object state's item that holds its member's name: the item's key. */
+const MEMBER_NAME = 'key';
+
 /**
  * A query's answer. The items of an array state are its elements, and an item's key is
  * its key field, as upserts see it; the items of an object state are its members as
@@ -32,7 +35,7 @@ export interface QueryResult {
  */
 export function runQuery(projection: Projection, query: Query): QueryResult {
   const state = projection.state;
-  const keyField = state instanceof ArrayState ? projection.definition.key : 'key';
+  const keyField = state instanceof ArrayState ? projection.definition.key : MEMBER_NAME;
   const conditions = (query.where ?? []).map(([field, value]) => condition(field, value));
   if (query.key) conditions.unshift(condition(keyField, query.key.value));
   let matches: unknown[];
@@ -106,7 +109,7 @@ function matchesAll(item: unknown, conditions: readonly Condition[]): boolean {
  * such a condition: a name is looked up, not searched for.
  */
 function membersOf(object: JsonObject, conditions: readonly Condition[]): JsonObject[] {
-  const byName = conditions.find(({ field }) => field === 'key');
+  const byName = conditions.find(({ field }) => field === MEMBER_NAME);
   if (byName === undefined) return Object.keys(object).map((name) => ({ key: name, value: object[name] }));
   const name = byName.value;
   return typeof name === 'string' && Object.hasOwn(object, name) ? [{ key: name, value: object[name] }] : [];
