@@ -1,5 +1,5 @@
 import { ExactNumber } from './exact-number.js';
-import { MAX_MEMBERS, setOwn } from './value.js';
+import { MAX_MEMBER_NAME_LENGTH, MAX_MEMBERS, setOwn } from './value.js';
 
 /**
  * Cheap test for "some number here may not survive a double". It is
@@ -84,11 +84,20 @@ export class TooManyMembers extends Error {
   }
 }
 
+/** Thrown by a watched parse for a member name longer than MAX_MEMBER_NAME_LENGTH. */
+export class LongMemberName extends Error {
+  constructor() {
+    super(`a member name is longer than ${MAX_MEMBER_NAME_LENGTH} characters`);
+    this.name = 'LongMemberName';
+  }
+}
+
 /**
  * Parses as parseJson does, calling `watch` each time WATCH_INTERVAL more values have been
  * made: `watch` may throw to stop the parse, as what the text becomes outgrows memory (in
  * V8, a value of text made of tiny containers takes 20 bytes or more per character).
- * Throws TooManyMembers at an object's member past MAX_MEMBERS (repeated names count).
+ * Throws TooManyMembers at an object's member past MAX_MEMBERS (repeated names count), and
+ * LongMemberName at a member name longer than MAX_MEMBER_NAME_LENGTH.
  */
 export function parseJsonWatched(text: string, watch: () => void): unknown {
   return new ExactParser(text, watch).parse();
@@ -225,6 +234,7 @@ class ExactParser {
   private readKey(): string {
     if (this.skipWhitespace() !== 0x22) throw this.unexpected(this.pos);
     const key = this.readString();
+    if (key.length > MAX_MEMBER_NAME_LENGTH && this.watch) throw new LongMemberName();
     if (this.skipWhitespace() !== 0x3a) throw this.unexpected(this.pos);
     this.pos++;
     return key;

@@ -35,6 +35,13 @@ export function jsonTypeOf(value: unknown): string {
 }
 
 /**
+ * The longest member name a value may have. V8 hashes a longer string by its length
+ * alone, so that all such names of one length collide: in an object, and in the string
+ * table where JSON.parse puts every member name it reads.
+ */
+export const MAX_MEMBER_NAME_LENGTH = 16_383;
+
+/**
  * True if `value` nests arrays and objects more than `limit` levels deep (a bare
  * array is one level). Recursion stops at the limit, so it is safe on any depth.
  */

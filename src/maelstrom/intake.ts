@@ -1,6 +1,13 @@
 import { ExactNumber } from '../json/exact-number.js';
-import { mayBeInexact, TooManyMembers } from '../json/parse.js';
-import { isJsonObject, jsonTypeOf, MAX_MEMBERS, nestsDeeperThan, type JsonObject } from '../json/value.js';
+import { LongMemberName, mayBeInexact, TooManyMembers } from '../json/parse.js';
+import {
+  isJsonObject,
+  jsonTypeOf,
+  MAX_MEMBER_NAME_LENGTH,
+  MAX_MEMBERS,
+  nestsDeeperThan,
+  type JsonObject,
+} from '../json/value.js';
 import { BLOCK_BYTES, HEAD_CHARS, LineSplitter, type LineStream } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { envelopeSchema, isAnswerable, leavesNobodyToAnswer, type Message } from './envelope.js';
@@ -247,6 +254,12 @@ export class Intake {
     );
   }
 
+  /** A line with a member name longer than MAX_MEMBER_NAME_LENGTH: error 12 by its head, as tooLargeNow. */
+  longMemberName(line: string, lineNumber: number): Received | undefined {
+    const what = `a message with a member name longer than ${MAX_MEMBER_NAME_LENGTH} characters`;
+    return this.refuseByHead(line, lineNumber, what, LONG_NAME_TEXT, ErrorCode.malformedRequest);
+  }
+
   /** Logs a dropped line, and refuses it with `text` (after its type) if its head names whom to answer. */
   private refuseByHead(
     line: string,
@@ -281,6 +294,7 @@ export class Intake {
     } catch (error) {
       if (error === NO_ROOM) return this.tooLargeNow(line, line.length, lineNumber, true);
       if (error instanceof TooManyMembers) return this.tooManyMembers(line, lineNumber);
+      if (error instanceof LongMemberName) return this.longMemberName(line, lineNumber);
       return this.unanswerable(lineNumber, `not JSON (${(error as Error).message})`, line);
     }
     return this.classify(parsed, line, line.length, lineNumber);
@@ -411,6 +425,9 @@ function aboutType(type: unknown, text: string): string {
 function isBlank(line: string): boolean {
   return line.length === 0 || (line.charCodeAt(0) !== 0x7b && line.trim() === '');
 }
+
+/** What a message with a member name too long to hash is answered with. */
+const LONG_NAME_TEXT = `message has a member name longer than ${MAX_MEMBER_NAME_LENGTH} characters`;
 
 /** Why a message nests too deep to handle, if it does; each level takes a character, so only long lines can. */
 function nestingError(size: number, message: unknown, limit: number): string | undefined {

@@ -1,5 +1,5 @@
 import { ArrayStream } from '../json/array-stream.js';
-import { TooManyMembers } from '../json/parse.js';
+import { LongMemberName, TooManyMembers } from '../json/parse.js';
 import { nestsDeeperThan, setOwn, type JsonObject } from '../json/value.js';
 import type { ArrayHead } from './head.js';
 import type { Intake, IntakeOptions, Received } from './intake.js';
@@ -24,6 +24,8 @@ const TOO_DEEP: unknown[] = [];
   }
 }
 
+type Failure = 'not-json' | 'oversize' | 'no-room' | 'many-members' | 'long-name';
+
 /**
  * One line whose array streams: its elements go to the route's sink as they are
  * parsed, and at the line's end the message, with a stand-in for the array, is
@@ -41,9 +43,7 @@ export class StreamedLine {
   private bytesRead = 0;
   private tooDeep = false;
   /** Why the line cannot be answered as a request: not JSON, or too long to hold. */
-  private failed:
-    | { readonly kind: 'not-json' | 'oversize' | 'no-room' | 'many-members'; readonly why: string }
-    | undefined;
+  private failed: { readonly kind: Failure; readonly why: string } | undefined;
 
   constructor(
     private readonly intake: Intake,
@@ -93,6 +93,7 @@ export class StreamedLine {
     // An element or the text after the array outgrew memory as it was parsed: as a line too large to read now.
     if (this.failed?.kind === 'no-room') return intake.tooLargeNow(headText, this.bytesRead, lineNumber, true);
     if (this.failed?.kind === 'many-members') return intake.tooManyMembers(headText, lineNumber);
+    if (this.failed?.kind === 'long-name') return intake.longMemberName(headText, lineNumber);
     if (this.failed?.kind === 'oversize' || !message) {
       if (this.failed?.kind === 'not-json') {
         return intake.unanswerable(lineNumber, `not JSON (${this.failed.why})`, headText);
@@ -155,12 +156,13 @@ export class StreamedLine {
   private failedOn(error: unknown): void {
     if (error === NO_ROOM) this.fail('no-room', '');
     else if (error instanceof TooManyMembers) this.fail('many-members', '');
+    else if (error instanceof LongMemberName) this.fail('long-name', '');
     else if (error instanceof SyntaxError) this.fail('not-json', error.message);
     else if (error instanceof RangeError) this.fail('oversize', error.message);
     else throw error;
   }
 
-  private fail(kind: 'not-json' | 'oversize' | 'no-room' | 'many-members', why: string): void {
+  private fail(kind: Failure, why: string): void {
     this.failed ??= { kind, why };
     this.array = undefined;
     this.parts = undefined;

@@ -1,8 +1,15 @@
 /** parseJsonWatched: the parse of a large line, which a watch on memory may stop. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJson, parseJsonExact, parseJsonWatched, TooManyMembers, WATCH_INTERVAL } from '../../src/json/parse.js';
-import { MAX_MEMBERS } from '../../src/json/value.js';
+import {
+  LongMemberName,
+  parseJson,
+  parseJsonExact,
+  parseJsonWatched,
+  TooManyMembers,
+  WATCH_INTERVAL,
+} from '../../src/json/parse.js';
+import { MAX_MEMBER_NAME_LENGTH, MAX_MEMBERS } from '../../src/json/value.js';
 
 describe('parseJsonWatched', () => {
   it('gives what parseJson gives', () => {
@@ -47,5 +54,15 @@ describe('parseJsonWatched', () => {
     expect(() => parseJsonWatched(over, () => {})).toThrow(TooManyMembers);
     // Only input is parsed watched; what the node itself wrote is read whatever its size.
     expect(parseJsonExact(over)).toEqual([{ a: 0, b: [{}], c: 1 }]);
+  });
+  it('takes member names of MAX_MEMBER_NAME_LENGTH characters, and stops at the first longer one', () => {
+    const longest = 'n'.repeat(MAX_MEMBER_NAME_LENGTH);
+    expect(parseJsonWatched(`{"${longest}":1}`, () => {})).toEqual({ [longest]: 1 });
+    // Counted as decoded: an escape is one character of the name.
+    const escaped = `[{"a":1},{"\\u006e${longest}":2}]`;
+    expect(() => parseJsonWatched(escaped, () => {})).toThrow(LongMemberName);
+    expect(parseJsonExact(escaped)).toEqual([{ a: 1 }, { [`n${longest}`]: 2 }]);
+    // A string value of any length is not a name.
+    expect(parseJsonWatched(`{"a":"${longest}n"}`, () => {})).toEqual({ a: `${longest}n` });
   });
 });

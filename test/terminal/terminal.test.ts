@@ -85,6 +85,9 @@ describe('BareBodies', () => {
     const justUnder = `{"type":"list","pad":"${'x'.repeat(LARGE_LINE - 25)}"}`;
     expect(justUnder.length).toBe(LARGE_LINE - 1);
     expect(bodies.wrap(justUnder)).toBe(`{"src":"c1","dest":"n1","body":{"msg_id":4,${justUnder.slice(1)}}`);
+    // So is a line that may hold a member name too long to hash, which the node then refuses.
+    const longName = `{"type":"create","name":"p","initial_state":{"${'n'.repeat(16_384)}":1}}`;
+    expect(bodies.wrap(longName)).toBe(longName);
   });
 
   it("sends to the node's id once init has named it", () => {
