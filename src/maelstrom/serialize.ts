@@ -64,8 +64,8 @@ export class EnvelopeSerializer {
       if (field === 'type' || field === 'in_reply_to' || value === undefined) continue;
       text += memberHead.get(field);
       if (value instanceof JsonFragment) {
-        const [first, ...rest] = value.parts;
-        if (typeof first === 'string' && rest.length === 0) {
+        const first = value.parts[0];
+        if (typeof first === 'string' && value.parts.length === 1) {
           // Text already: joined in, as a value would be, so the reply stays one string.
           text += first;
           continue;
