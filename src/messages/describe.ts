@@ -1,14 +1,6 @@
 import * as z from 'zod';
-import type { JsonFragment } from '../json/value.js';
 import { defineMessage } from './message.js';
 import { projectionName } from './schemas.js';
-
-/** UTF-8 bytes of a JSON text, without joining its parts. */
-function byteLength(json: JsonFragment): number {
-  let bytes = 0;
-  for (const part of json.parts) bytes += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
-  return bytes;
-}
 
 /** Whole seconds since the epoch as ISO 8601 UTC, to the second; null when not known (0). */
 function timeText(seconds: number): string | null {
@@ -32,7 +24,7 @@ export const describe = defineMessage({
       indexes: definition.indexes ?? [],
       kind: state.kind,
       size: state.size ?? null,
-      json_bytes: byteLength(json.of(projection).json()),
+      json_bytes: json.of(projection).byteLength(),
       event_ids: projection.eventIdCount(),
       changed_at: timeText(projection.changedAt),
     };

@@ -26,6 +26,9 @@ export class StateJson implements ArrayListener {
   private measuredVersion = -1;
   private knownLength = 0;
   private bytes: ArraySegments | undefined;
+  /** The version `knownBytes` was measured at, for the state in `state`. */
+  private bytesVersion = -1;
+  private knownBytes = 0;
 
   private initialJsonLength: number | undefined;
   /** The state's JSON as given by seed(), for the version it was given at. */
@@ -74,6 +77,18 @@ export class StateJson implements ArrayListener {
     return this.bytes ? this.bytes.byteLength : this.knownLength;
   }
 
+  /** UTF-8 bytes of the state's JSON, measured once per version of the state. */
+  byteLength(): number {
+    this.follow();
+    if (this.bytesVersion !== this.projection.version) {
+      let bytes = 0;
+      for (const part of this.json().parts) bytes += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
+      this.knownBytes = bytes;
+      this.bytesVersion = this.projection.version;
+    }
+    return this.knownBytes;
+  }
+
   appended(slot: number): void {
     this.bytes?.appended(slot);
   }
@@ -98,6 +113,7 @@ export class StateJson implements ArrayListener {
     if (this.state instanceof ArrayState && this.state.listener === this) this.state.listener = undefined;
     this.state = state;
     this.measuredVersion = -1;
+    this.bytesVersion = -1;
     this.bytes = undefined;
     this.seeded = undefined;
     if (state instanceof ArrayState) state.listener = this;
