@@ -4,7 +4,7 @@ import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import type { Node, Request } from '../maelstrom/node.js';
 import { parseRequest } from '../maelstrom/validate.js';
 import type { Gather, MessageType, NodeAnswer } from '../messages/message.js';
-import { ownerOf } from './rendezvous.js';
+import { Owners } from './rendezvous.js';
 
 /** Node to node: "handle this client request here", from a node that does not own it. */
 const forwardSchema = z.object({
@@ -34,6 +34,7 @@ export type ServeHere = (message: MessageType, request: Request) => ReplyBody;
  */
 export class Cluster {
   private readonly byType: ReadonlyMap<string, MessageType>;
+  private owners: Owners | undefined;
 
   constructor(
     private readonly node: Node,
@@ -48,7 +49,7 @@ export class Cluster {
   /** Serves a client's request here if this node owns its projection, else relays the owner's answer. */
   route(message: MessageType, request: Request): ReplyBody | Promise<ReplyBody> {
     if (message.projectionOf) {
-      const owner = ownerOf(message.projectionOf(request.body), this.node.nodeIds);
+      const owner = this.ownerOf(message.projectionOf(request.body));
       if (owner === undefined || owner === this.node.id) return this.serveHere(message, request);
       // Its stream was opened for a projection of this node, whose array it took: that cannot be sent on.
       if (request.streamed !== undefined) {
@@ -63,10 +64,16 @@ export class Cluster {
     return this.serveHere(message, request);
   }
 
+  /** The owner of a projection name among the node ids of init. */
+  private ownerOf(name: string): string | undefined {
+    if (this.owners?.nodeIds !== this.node.nodeIds) this.owners = new Owners(this.node.nodeIds);
+    return this.owners.of(name);
+  }
+
   /** Whether a request with these body fields is for a projection that another node owns (or names none yet). */
   ownsOther(body: Readonly<Record<string, unknown>>): boolean {
     const name = body.projection;
-    return typeof name !== 'string' || ownerOf(name, this.node.nodeIds) !== this.node.id;
+    return typeof name !== 'string' || this.ownerOf(name) !== this.node.id;
   }
 
   /**
@@ -133,7 +140,7 @@ export class Cluster {
     const fields = parseRequest(message.schema, body.request, message.type);
     const name = message.projectionOf?.(fields);
     // Peers that disagree on node_ids must not split one projection between two owners.
-    if (name !== undefined && ownerOf(name, this.node.nodeIds) !== this.node.id) {
+    if (name !== undefined && this.ownerOf(name) !== this.node.id) {
       throw new RpcError(
         ErrorCode.malformedRequest,
         `${message.type}: projection ${JSON.stringify(name)} is not owned by ${this.node.id ?? 'this node'}`,

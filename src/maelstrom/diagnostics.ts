@@ -3,6 +3,9 @@ import type { Writable } from 'node:stream';
 /** Diagnostics waiting on a slow reader, at most: past this, lines are counted instead of kept. */
 const MAX_BACKLOG_BYTES = 64 * 1024;
 
+/** The longest diagnostic line: one that quotes a request (its src, say) shows only its start. */
+const MAX_LINE_LENGTH = 4096;
+
 /** C0 and C1 control characters and DEL: a terminal would act on them. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
@@ -14,7 +17,7 @@ function escapeControl(text: string): string {
  * Writes diagnostic lines to a stream (stderr) without ever holding more than a small
  * backlog: while the reader is behind, lines are counted, and one line says how many
  * were dropped once it has caught up. Control characters from the input are escaped,
- * so a diagnostic is safe to read in a terminal.
+ * so a diagnostic is safe to read in a terminal, and a line is cut at MAX_LINE_LENGTH.
  */
 export class Diagnostics {
   private dropped = 0;
@@ -39,7 +42,9 @@ export class Diagnostics {
       this.dropped++;
       return;
     }
-    this.stream.write(`${escapeControl(text).replaceAll('\n', '\\n')}\n`);
+    const shown =
+      text.length > MAX_LINE_LENGTH ? `${text.slice(0, MAX_LINE_LENGTH)}… (${text.length} characters)` : text;
+    this.stream.write(`${escapeControl(shown).replaceAll('\n', '\\n')}\n`);
     if (this.stream.writableLength <= this.maxBacklogBytes) return;
     this.waiting = true;
     const resume = (): void => {

@@ -1,4 +1,5 @@
 import type { ReplyBody } from './envelope.js';
+import { PREVIEW_LENGTH } from './limits.js';
 
 /** Maelstrom's error codes (doc/protocol.md), the ones this node answers with. */
 export const ErrorCode = {
@@ -28,4 +29,15 @@ export class RpcError extends Error {
 
 export function errorBody(code: ErrorCode, text: string): ReplyBody {
   return { type: 'error', code, text };
+}
+
+/** The longest type an error text repeats whole: the node's own types, and names, are shorter. */
+const MAX_TYPE_SHOWN = 1024;
+
+/**
+ * A request's type as an error text repeats it: whole, or its start and its length when it
+ * is longer than MAX_TYPE_SHOWN, so that no error text is larger than a few lines.
+ */
+export function shownType(type: string): string {
+  return type.length <= MAX_TYPE_SHOWN ? type : `${type.slice(0, PREVIEW_LENGTH)}… (${type.length} characters)`;
 }

@@ -11,7 +11,7 @@ import {
 import { BLOCK_BYTES, HEAD_CHARS, LineSplitter, type LineStream } from '../lines/line-splitter.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { envelopeSchema, isAnswerable, leavesNobodyToAnswer, type Message } from './envelope.js';
-import { ErrorCode } from './errors.js';
+import { ErrorCode, shownType } from './errors.js';
 import { readArrayHead, readHead } from './head.js';
 import type { ArraySink } from './stream.js';
 import { StreamedLine } from './streamed-line.js';
@@ -216,7 +216,7 @@ export class Intake {
     }
     log(`line ${lineNumber}: ${what}; dropped, and answered with error 12`);
     const text = `the message is longer than --max-line-bytes allows (${maxLineBytes} bytes), and was dropped unread`;
-    return { kind: 'refused', src, dest, msgId, text: type === undefined ? text : `${type}: ${text}` };
+    return { kind: 'refused', src, dest, msgId, text: type === undefined ? text : `${shownType(type)}: ${text}` };
   }
 
   /**
@@ -274,7 +274,7 @@ export class Intake {
       return undefined;
     }
     this.options.log(`line ${lineNumber}: ${what}; dropped, and answered with error ${code}`);
-    return { kind: 'refused', src, dest, msgId, text: type === undefined ? text : `${type}: ${text}`, code };
+    return { kind: 'refused', src, dest, msgId, text: type === undefined ? text : `${shownType(type)}: ${text}`, code };
   }
 
   /**
@@ -418,7 +418,7 @@ function isInteger(value: unknown): boolean {
 
 /** An error text starts with the message type, as every handler's does, when the body has one to name. */
 function aboutType(type: unknown, text: string): string {
-  return typeof type === 'string' && type !== '' ? `${type}: ${text}` : text;
+  return typeof type === 'string' && type !== '' ? `${shownType(type)}: ${text}` : text;
 }
 
 /** An empty line, or one of white space only; a message line starts with "{" and needs no further look. */

@@ -4,7 +4,7 @@ import { stringifyJson } from '../json/stringify.js';
 import { HotSchema } from '../schema/hot-schema.js';
 import { listOf } from '../schema/list.js';
 import { requestSchema, type Body, type Message, type ReplyBody } from './envelope.js';
-import { ErrorCode, errorBody, RpcError } from './errors.js';
+import { ErrorCode, errorBody, RpcError, shownType } from './errors.js';
 import { Intake, type Received } from './intake.js';
 import { DEFAULT_MAX_LINE_BYTES, PREVIEW_LENGTH } from './limits.js';
 import { Outbox, type ReplyGate } from './outbox.js';
@@ -50,9 +50,15 @@ export interface HandleOptions {
 const MAX_NODE_ID_LENGTH = 1024;
 const nodeId = z.string().max(MAX_NODE_ID_LENGTH, { error: `must be at most ${MAX_NODE_ID_LENGTH} characters` });
 
+/**
+ * The most node ids init may name: a node works out a projection's owner by one hash per
+ * node (see Cluster), and a list asks every node. Maelstrom's clusters have a handful.
+ */
+export const MAX_NODE_IDS = 128;
+
 const initSchema = z.object({
   node_id: nodeId.min(1, { error: 'must not be empty' }),
-  node_ids: listOf(nodeId),
+  node_ids: listOf(nodeId, MAX_NODE_IDS),
 });
 
 /**
@@ -64,6 +70,8 @@ export class Node {
   /** This node's id, from init; before init each reply comes from the request's `dest`. */
   id: string | undefined;
   nodeIds: readonly string[] = [];
+  /** The other nodes named in init. */
+  private peers: ReadonlySet<string> = new Set();
 
   private readonly routes = new Map<string, Route>();
   /** Every reply sent, by request type, and the errors among them by code. */
@@ -96,6 +104,7 @@ export class Node {
       }
       this.id = body.node_id;
       this.nodeIds = [...new Set(body.node_ids)];
+      this.peers = new Set(this.nodeIds.filter((id) => id !== body.node_id));
       for (const callback of this.initialized) callback();
       return { type: 'init_ok' };
     });
@@ -153,7 +162,7 @@ export class Node {
 
   /** Whether `src` is another node named in init. */
   isPeer(src: string): boolean {
-    return src !== this.id && this.nodeIds.includes(src);
+    return this.peers.has(src);
   }
 
   /** RPCs sent and neither answered nor timed out yet. */
@@ -223,8 +232,7 @@ export class Node {
   /** Acts on the queued lines and flushes; false if the reader of the output is behind. */
   private serveNow(intake: Intake): boolean {
     while (intake.hasLines) {
-      const received = intake.take();
-      if (received) this.act(received);
+      this.serveLine(intake);
       if (this.output.isBackedUp) return false;
     }
     this.output.flush();
@@ -235,6 +243,16 @@ export class Node {
   private async serve(intake: Intake): Promise<void> {
     while (!this.serveNow(intake)) await this.output.drained();
     await this.output.drained();
+  }
+
+  /** Takes the next line and acts on it: a bug costs that line, and the lines after it are still served. */
+  private serveLine(intake: Intake): void {
+    try {
+      const received = intake.take();
+      if (received) this.act(received);
+    } catch (error) {
+      this.options.log(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
+    }
   }
 
   private act(received: Received): void {
@@ -280,7 +298,7 @@ export class Node {
     const route = found?.peersOnly && !this.isPeer(message.src) ? undefined : found;
     if (!route) {
       const supported = [...this.routes].filter(([, { peersOnly }]) => !peersOnly).map(([name]) => name);
-      const text = `unsupported message type ${JSON.stringify(type)}; supported: ${supported.join(', ')}`;
+      const text = `unsupported message type ${JSON.stringify(shownType(type))}; supported: ${supported.join(', ')}`;
       // Counted under "other", as a type the node does not serve is: to this sender it serves none.
       this.answer(message, errorBody(ErrorCode.notSupported, text), undefined);
       return;
@@ -325,8 +343,27 @@ export class Node {
     this.write(this.id ?? request.dest, request.src, body, request.body.msg_id, gated);
   }
 
+  /**
+   * Writes one message. One too long for a string (it repeats what a request sent) is
+   * answered with error 13 instead, and, if even that cannot be written (its dest is that
+   * long), dropped with a diagnostic.
+   */
   private write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown, requestType: string | undefined): void {
-    this.outbox.write(src, dest, body, inReplyTo, requestType);
+    try {
+      this.outbox.write(src, dest, body, inReplyTo, requestType);
+      return;
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      this.options.log(`a message to ${previewJson(dest)} could not be written (${error.message}): error 13 instead`);
+    }
+    const failed = errorBody(ErrorCode.crash, 'internal error: the reply is too long to be written');
+    try {
+      // An id of another type than a number may be what made it too long.
+      this.outbox.write(src, dest, failed, typeof inReplyTo === 'number' ? inReplyTo : undefined, requestType);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      this.options.log(`an error 13 to ${previewJson(dest)} could not be written (${error.message}): dropped`);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ownerOf } from '../../src/cluster/rendezvous.js';
+import { Owners, ownerOf } from '../../src/cluster/rendezvous.js';
 
 const THREE = ['n1', 'n2', 'n3'] as const;
 const NAMES = Array.from({ length: 3000 }, (_, index) => `projection-${index}`);
@@ -83,5 +83,17 @@ describe('ownerOf', () => {
     // About a quarter of the names; loose bounds, it only has to be a fair share.
     expect(moved).toBeGreaterThan(NAMES.length * 0.18);
     expect(moved).toBeLessThan(NAMES.length * 0.32);
+  });
+});
+
+describe('Owners', () => {
+  it('gives the owner ownerOf gives, for names seen before and after its memory starts again', () => {
+    const owners = new Owners(['n1', 'n2', 'n3', 'n4']);
+    // 1,100 names of 1000 characters pass the 1 Mi characters it remembers.
+    const long = Array.from({ length: 1100 }, (_, i) => `${'x'.repeat(995)}${String(i).padStart(5, '0')}`);
+    for (const name of [...NAMES.slice(0, 500), ...long, ...NAMES.slice(0, 500), ...long.slice(0, 10)]) {
+      expect(owners.of(name), name.slice(-8)).toBe(ownerOf(name, owners.nodeIds));
+    }
+    expect(new Owners([]).of('orders')).toBeUndefined();
   });
 });

@@ -51,4 +51,13 @@ describe('Diagnostics', () => {
     new Diagnostics(stream).log('bad \u001b[31mred\u001b[0m \r\n\u0007 \u009b tab\tkept é');
     expect(written()).toBe('bad \\u001b[31mred\\u001b[0m \\u000d\\n\\u0007 \\u009b tab\tkept é\n');
   });
+
+  it('cuts a line at 4096 characters, saying how long it was', () => {
+    const { stream, written, release } = slowStream();
+    release();
+    const diagnostics = new Diagnostics(stream);
+    diagnostics.log(`from ${'a'.repeat(4091)}`);
+    diagnostics.log(`from ${'a'.repeat(10_000_000)}`);
+    expect(linesOf(written())).toEqual([`from ${'a'.repeat(4091)}`, `from ${'a'.repeat(4091)}… (10000005 characters)`]);
+  });
 });

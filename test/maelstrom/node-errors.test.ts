@@ -13,6 +13,24 @@ describe('requests the node cannot serve', () => {
     ]);
   });
 
+  it('repeats a type of more than 1024 characters in an error only by its start and length', async () => {
+    const type = `${'t'.repeat(1024)}x`;
+    const { out } = await exchange(
+      [
+        `{"src":"c1","dest":"n1","body":{"type":"${type}","msg_id":1}}`,
+        `{"src":"c1","dest":"n1","body":{"type":"${type}","msg_id":"2"}}`,
+        `{"src":"c1","dest":"n1","body":{"type":"${type.slice(1)}","msg_id":3}}`,
+      ],
+      withEcho,
+    );
+    const shown = `${'t'.repeat(120)}… (1025 characters)`;
+    expect(bodies(out).map((body) => [body.in_reply_to, body.code, body.text])).toEqual([
+      [1, 10, `unsupported message type "${shown}"; supported: init, echo`],
+      ['2', 12, `${shown}: body.msg_id must be an integer, got string`],
+      [3, 10, `unsupported message type "${type.slice(1)}"; supported: init, echo`],
+    ]);
+  });
+
   it('answers a missing or non-string type with 12 and an empty type with 10', async () => {
     const { out } = await exchange(
       [

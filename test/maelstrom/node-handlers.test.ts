@@ -58,6 +58,47 @@ describe('handlers', () => {
     expect(logs[0]).toMatch(/^internal error in boom: Error: kaput\n\s+at /);
   });
 
+  it('answers with 13 a reply too long to be written, logs it, and keeps serving', async () => {
+    const tooLong = {
+      toJSON() {
+        throw new RangeError('Invalid string length');
+      },
+    };
+    const { out, logs } = await exchange(
+      [
+        '{"src":"c1","dest":"n1","body":{"type":"big","msg_id":1}}',
+        '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":2,"echo":"ok"}}',
+      ],
+      (node) => {
+        withEcho(node);
+        node.handle('big', noFields, () => ({ type: 'big_ok', value: tooLong }));
+      },
+    );
+    expect(out).toEqual([
+      '{"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":1,"code":13,"text":"internal error: the reply is too long to be written"}}',
+      '{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":2,"echo":"ok"}}',
+    ]);
+    expect(logs).toEqual(['a message to "c1" could not be written (Invalid string length): error 13 instead']);
+  });
+
+  it('loses only the line a bug outside any handler met, and serves the next', async () => {
+    const harness = start(withEcho, undefined, {
+      rewriteLine: (line) => {
+        if (line.includes('"msg_id":1,')) throw new TypeError('a bug');
+        return line;
+      },
+    });
+    harness.send(
+      '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":1,"echo":"lost"}}',
+      '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":2,"echo":"ok"}}',
+    );
+    expect(await harness.finish()).toEqual([
+      '{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":2,"echo":"ok"}}',
+    ]);
+    expect(harness.logs).toHaveLength(1);
+    expect(harness.logs[0]).toMatch(/^internal error: TypeError: a bug\n\s+at /);
+  });
+
   it('answers with the code of a thrown RpcError, without logging', async () => {
     const { out, logs } = await exchange(['{"src":"c1","dest":"n1","body":{"type":"cas","msg_id":1}}'], (node) =>
       node.handle('cas', noFields, () => {

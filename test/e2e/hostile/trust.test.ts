@@ -117,8 +117,11 @@ describe('forward', () => {
   });
 });
 
+/** `count` node ids, n1 first. */
+const ids = (count: number): string[] => Array.from({ length: count }, (_, i) => `n${i + 1}`);
+
 describe('node ids', () => {
-  it('are at most 1024 characters, so no lookup of them hashes by length alone', async () => {
+  it('are at most 128, of at most 1024 characters each, so that finding an owner stays cheap', async () => {
     const long = 'n'.repeat(16_400);
     const result = await runNode(
       `${[
@@ -129,13 +132,15 @@ describe('node ids', () => {
           node_id: 'n1',
           node_ids: ['n1', ...Array.from({ length: 3 }, (_, i) => `${long}${i}`)],
         }),
-        line('c0', { type: 'init', msg_id: 3, node_id: 'n1', node_ids: ['n1'] }),
+        line('c0', { type: 'init', msg_id: 3, node_id: 'n1', node_ids: ids(129) }),
+        line('c0', { type: 'init', msg_id: 4, node_id: 'n1', node_ids: ids(128) }),
       ].join('\n')}\n`,
     );
-    expect(bodies(result.stdout).map(({ code, type }) => code ?? type)).toEqual([12, 12, 'init_ok']);
+    expect(bodies(result.stdout).map(({ code, type }) => code ?? type)).toEqual([12, 12, 12, 'init_ok']);
     expect(bodies(result.stdout).map(({ text }) => text)).toEqual([
       'init: node_id must be at most 1024 characters; node_ids[0] must be at most 1024 characters',
       'init: node_ids[1] must be at most 1024 characters',
+      'init: node_ids must have at most 128 entries',
       undefined,
     ]);
   });
