@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { startOf } from './errors.js';
 
 /** Diagnostics waiting on a slow reader, at most: past this, lines are counted instead of kept. */
 const MAX_BACKLOG_BYTES = 64 * 1024;
@@ -42,9 +43,10 @@ export class Diagnostics {
       this.dropped++;
       return;
     }
-    const shown =
-      text.length > MAX_LINE_LENGTH ? `${text.slice(0, MAX_LINE_LENGTH)}… (${text.length} characters)` : text;
-    this.stream.write(`${escapeControl(shown).replaceAll('\n', '\\n')}\n`);
+    // Cut before escaping, which only lengthens it, so that a long text is not escaped whole; and after.
+    const line = escapeControl(startOf(text, MAX_LINE_LENGTH)).replaceAll('\n', '\\n');
+    const cut = line.length > MAX_LINE_LENGTH || text.length > MAX_LINE_LENGTH;
+    this.stream.write(cut ? `${startOf(line, MAX_LINE_LENGTH)}… (${text.length} characters)\n` : `${line}\n`);
     if (this.stream.writableLength <= this.maxBacklogBytes) return;
     this.waiting = true;
     const resume = (): void => {

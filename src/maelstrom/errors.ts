@@ -39,5 +39,11 @@ const MAX_TYPE_SHOWN = 1024;
  * is longer than MAX_TYPE_SHOWN, so that no error text is larger than a few lines.
  */
 export function shownType(type: string): string {
-  return type.length <= MAX_TYPE_SHOWN ? type : `${type.slice(0, PREVIEW_LENGTH)}… (${type.length} characters)`;
+  return type.length <= MAX_TYPE_SHOWN ? type : `${startOf(type, PREVIEW_LENGTH)}… (${type.length} characters)`;
+}
+
+/** The first `length` UTF-16 units of `text`, one fewer where the cut would split a surrogate pair. */
+export function startOf(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
 }

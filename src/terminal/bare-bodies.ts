@@ -1,4 +1,5 @@
 import { mayHoldLongMemberName } from '../json/long-names.js';
+import { parseJsonWatched } from '../json/parse.js';
 import { LARGE_LINE } from '../maelstrom/limits.js';
 
 /** The client a bare body comes from: Maelstrom numbers its clients c1, c2, … */
@@ -12,7 +13,7 @@ export const TERMINAL_NODE_ID = 'n1';
  * `{"src":"c1","dest":<the node's id>,"body":<the body>}`, with the next automatic
  * msg_id (1, 2, 3, …) unless the body has a msg_id of its own. Every other line is left
  * as it is, so an envelope typed in full is read as in a pipe, and so is any line of
- * LARGE_LINE characters or more, or that may hold a member name too long to hash.
+ * LARGE_LINE characters or more, or with a member name too long to hash.
  */
 export class BareBodies {
   private nextMsgId = 1;
@@ -22,14 +23,15 @@ export class BareBodies {
 
   /** The line the node reads for a line typed at it. */
   readonly wrap = (line: string): string => {
-    // Parsed here whole, a large line could outgrow memory before the node's own watched parse sees it,
-    // and a long member name would go into V8's string table before the node refuses it.
-    if (line.length >= LARGE_LINE || mayHoldLongMemberName(line)) return line;
+    // Parsed here whole, a large line could outgrow memory before the node's own watched parse sees it.
+    if (line.length >= LARGE_LINE) return line;
     // The body is copied as typed, so its numbers keep every digit; it is parsed only to see its shape.
     const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      // A member name too long to hash stops the node's own parser before it is made a key, and the
+      // line is left as it is: without a src, the node can only log it.
+      value = mayHoldLongMemberName(text) ? parseJsonWatched(text, () => {}) : JSON.parse(text);
     } catch {
       return line;
     }

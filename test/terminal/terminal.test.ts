@@ -9,6 +9,7 @@ import { parseCommandLine } from '../../src/cli.js';
 import { parseJson } from '../../src/json/parse.js';
 import { LARGE_LINE } from '../../src/maelstrom/limits.js';
 import { BareBodies } from '../../src/terminal/bare-bodies.js';
+import { mayHoldLongMemberName } from '../../src/json/long-names.js';
 import { terminalMode } from '../../src/terminal/mode.js';
 import { MAX_PRETTY_LENGTH, PrettyOutput, prettyJson } from '../../src/terminal/pretty.js';
 
@@ -85,9 +86,13 @@ describe('BareBodies', () => {
     const justUnder = `{"type":"list","pad":"${'x'.repeat(LARGE_LINE - 25)}"}`;
     expect(justUnder.length).toBe(LARGE_LINE - 1);
     expect(bodies.wrap(justUnder)).toBe(`{"src":"c1","dest":"n1","body":{"msg_id":4,${justUnder.slice(1)}}`);
-    // So is a line that may hold a member name too long to hash, which the node then refuses.
+    // So is a line with a member name too long to hash, which the node then refuses.
     const longName = `{"type":"create","name":"p","initial_state":{"${'n'.repeat(16_384)}":1}}`;
     expect(bodies.wrap(longName)).toBe(longName);
+    // A line that only looks as if it might hold one (16,384 characters without a quote, then ":x") is wrapped.
+    const lookalike = `{"type":"list","pad":[${'1,'.repeat(9000)}":x"]}`;
+    expect(mayHoldLongMemberName(lookalike)).toBe(true);
+    expect(bodies.wrap(lookalike)).toBe(`{"src":"c1","dest":"n1","body":{"msg_id":5,${lookalike.slice(1)}}`);
   });
 
   it("sends to the node's id once init has named it", () => {

@@ -72,4 +72,15 @@ describe('a member name longer than 16,383 characters', () => {
       `line 4: a message with a member name longer than ${MAX_MEMBER_NAME_LENGTH} characters; dropped, and answered with error 12`,
     );
   });
+
+  it('typed as a bare body, is not wrapped, and gets only its line on stderr', async () => {
+    const result = await runNode(`{"type":"create","name":"p","initial_state":{"${longest}x":1}}\n{"type":"list"}\n`, [
+      '--interactive',
+    ]);
+    // One reply, indented as --interactive writes it: the list's, numbered 1 as the first body wrapped.
+    expect(JSON.parse(result.stdout.join('\n')).body).toEqual({ type: 'list_ok', in_reply_to: 1, projections: [] });
+    expect(result.stderr).toContain(
+      `line 1: a message with a member name longer than ${MAX_MEMBER_NAME_LENGTH} characters; dropped`,
+    );
+  });
 });
