@@ -211,8 +211,14 @@ export class Node {
     return new Promise((resolve) => {
       let behind: Promise<void> | undefined;
       const take = (chunk: Buffer): void => {
-        intake.push(chunk);
-        if (behind || this.serveNow(intake)) return;
+        try {
+          intake.push(chunk);
+          if (behind || this.serveNow(intake)) return;
+        } catch (error) {
+          // Thrown out of here, it would stop the input: a file's would never be read again.
+          this.logBug(error);
+          return;
+        }
         input.pause();
         behind = this.serve(intake).then(() => {
           behind = undefined;
@@ -251,8 +257,12 @@ export class Node {
       const received = intake.take();
       if (received) this.act(received);
     } catch (error) {
-      this.options.log(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
+      this.logBug(error);
     }
+  }
+
+  private logBug(error: unknown): void {
+    this.options.log(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
   }
 
   private act(received: Received): void {

@@ -1,9 +1,12 @@
 /** Handlers: what they are given, the errors they throw, and the promises they return. */
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ErrorCode, RpcError } from '../../src/maelstrom/errors.js';
+import { Node } from '../../src/maelstrom/node.js';
 import { noFields, withEcho } from '../support/echo.js';
 import { exchange, start } from '../support/in-process-node.js';
+import { StreamLines } from '../support/lines.js';
 import { bodies } from '../support/messages.js';
 
 describe('handlers', () => {
@@ -97,6 +100,33 @@ describe('handlers', () => {
     ]);
     expect(harness.logs).toHaveLength(1);
     expect(harness.logs[0]).toMatch(/^internal error: TypeError: a bug\n\s+at /);
+  });
+
+  it('keeps reading its input after a bug while taking a chunk, and serves what it had queued', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const logs: string[] = [];
+    let recycled = 0;
+    const node = new Node({
+      input,
+      output,
+      log: (line) => logs.push(line),
+      recycle: () => {
+        if (recycled++ === 0) throw new TypeError('a bug');
+      },
+    });
+    withEcho(node);
+    const lines = new StreamLines(output);
+    const running = node.run();
+    const echo = (id: number) => `{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":${id},"echo":${id}}}\n`;
+    input.write(echo(1) + echo(2));
+    await new Promise((resolve) => setImmediate(resolve));
+    input.end(echo(3));
+    await running;
+    output.end();
+    expect(bodies(await lines.all()).map((body) => body.in_reply_to)).toEqual([1, 2, 3]);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/^internal error: TypeError: a bug\n\s+at /);
   });
 
   it('answers with the code of a thrown RpcError, without logging', async () => {
