@@ -216,7 +216,7 @@ export class Intake {
     }
     log(`line ${lineNumber}: ${what}; dropped, and answered with error 12`);
     const text = `the message is longer than --max-line-bytes allows (${maxLineBytes} bytes), and was dropped unread`;
-    return { kind: 'refused', src, dest, msgId, text: type === undefined ? text : `${shownType(type)}: ${text}` };
+    return { kind: 'refused', src, dest, msgId, text: aboutType(type, text) };
   }
 
   /**
@@ -274,7 +274,7 @@ export class Intake {
       return undefined;
     }
     this.options.log(`line ${lineNumber}: ${what}; dropped, and answered with error ${code}`);
-    return { kind: 'refused', src, dest, msgId, text: type === undefined ? text : `${shownType(type)}: ${text}`, code };
+    return { kind: 'refused', src, dest, msgId, text: aboutType(type, text), code };
   }
 
   /**

@@ -54,7 +54,7 @@ const nodeId = z.string().max(MAX_NODE_ID_LENGTH, { error: `must be at most ${MA
  * The most node ids init may name: a node works out a projection's owner by one hash per
  * node (see Cluster), and a list asks every node. Maelstrom's clusters have a handful.
  */
-export const MAX_NODE_IDS = 128;
+const MAX_NODE_IDS = 128;
 
 const initSchema = z.object({
   node_id: nodeId.min(1, { error: 'must not be empty' }),
