@@ -17,7 +17,11 @@ const STRIDE = (MAX_MEMBER_NAME_LENGTH + 1) / 2;
  * characters, so a typical one costs a few hundred nanoseconds per 8 KiB.
  */
 export function mayHoldLongMemberName(text: string): boolean {
-  if (text.length <= MAX_MEMBER_NAME_LENGTH) return false;
+  // Apart from the look itself, so that this test, all most texts need, is inlined where it is called.
+  return text.length > MAX_MEMBER_NAME_LENGTH && lookForLongMemberName(text);
+}
+
+function lookForLongMemberName(text: string): boolean {
   // Each look finds the next quote that ends or starts a string: if it ends a name, the name
   // started more than MAX_MEMBER_NAME_LENGTH characters before it, or within them.
   for (let at = 0; at < text.length; ) {

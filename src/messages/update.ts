@@ -13,10 +13,12 @@ export const update = defineMessage({
   run({ store, json, room, journal }, { body, size }) {
     const { event } = body;
     const existing = store.get(body.projection);
+    // Looked up once: the projection the update changes is `existing`, when there is one.
+    const existingJson = existing && json.of(existing);
     // A redelivery changes nothing: it is answered as one, whatever the event would cost were it new.
     if (!existing?.isRedelivery(event)) {
       // Checked before anything changes: a state too long to reply with, or to record, must never be made.
-      const base = existing ? json.of(existing).length() : EMPTY_ARRAY_LENGTH;
+      const base = existingJson ? existingJson.length() : EMPTY_ARRAY_LENGTH;
       const op = existing ? existing.opOf(event.event_type) : 'merge';
       const ids = (existing?.eventIdCount() ?? 0) + (event.event_id === undefined ? 0 : 1);
       const record = journal?.room.stateLimit(body.projection, existing, ids);
@@ -36,7 +38,7 @@ export const update = defineMessage({
       type: 'projection_updated',
       projection: projection.name,
       version: projection.version,
-      state: json.of(projection).json(),
+      state: (existingJson ?? json.of(projection)).json(),
       duplicate: duplicate ? true : undefined,
     };
   },
