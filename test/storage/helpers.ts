@@ -1,22 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { StorageError, type StorageErrorKind } from '../../src/storage/errors.js';
 import { openStore, type Store, type StoreOptions } from '../../src/storage/store.js';
 
-const made: string[] = [];
-
-/** A fresh empty directory, removed after the test. */
+/**
+ * A fresh empty directory, removed once the test that made it has finished. (A hook
+ * registered when this module loads would serve only the first file to import it: the
+ * test files of a worker share their modules.)
+ */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'storage-test-'));
-  made.push(dir);
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
-
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 export interface Opened {
   readonly store: Store;
