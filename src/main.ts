@@ -18,6 +18,9 @@ import { PrettyOutput } from './terminal/pretty.js';
 /** stderr, paced: a reader that does not keep up costs a count of dropped lines, not memory. */
 const log = new Diagnostics(process.stderr).log;
 
+/** Why a bare body typed at the node was left as it is: only a line of LARGE_LINE characters or more is. */
+const LARGE_BARE_BODY_HINT = 'a body alone of 1,048,576 characters or more is read as it is: send it as an envelope';
+
 /** stdin; a file is read synchronously (see FileInput). Only a file: a read of a pipe can block forever. */
 function standardInput(): Readable {
   return fstatSync(0).isFile() ? new FileInput(0) : process.stdin;
@@ -75,7 +78,9 @@ export async function main(args: readonly string[]): Promise<number> {
     maxLineBytes: command.settings.maxLineBytes,
     canParse: (size) => memory.canParse(size),
     couldParse: (size) => memory.couldParse(size),
-    ...(bareBodies ? { rewriteLine: bareBodies.wrap } : { bareBodyHint: 'a body alone needs --interactive' }),
+    ...(bareBodies
+      ? { rewriteLine: bareBodies.wrap, bareBodyHint: LARGE_BARE_BODY_HINT }
+      : { bareBodyHint: 'a body alone needs --interactive' }),
   });
   if (terminal.typing) log(TYPING_HINT);
   const { dataDir } = command.settings;

@@ -108,7 +108,7 @@ export class Journal {
 
   /** Opens `dir` and puts what it holds in memory; the count of events applied goes back to `eventsApplied`. */
   private open(dir: string, eventsApplied = this.options.projections.eventsApplied): void {
-    let store: Store;
+    let store: Store | undefined;
     const loaded = new ProjectionStore(this.options.projections.options);
     const images: RestoredImage[] = [];
     try {
@@ -118,6 +118,8 @@ export class Journal {
         if (image) images.push(image);
       });
     } catch (error) {
+      // A directory that cannot be loaded is let go: its lock would say a process uses it still.
+      store?.close();
       this.options.fatal(`cannot use the data directory ${dir}: ${(error as Error).message}`);
       return;
     }

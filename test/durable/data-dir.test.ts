@@ -1,5 +1,5 @@
 /** The data directory from outside: where files go, what stops a start, damage and torn tails, snapshots. */
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -176,6 +176,8 @@ describe('--data-dir', () => {
     expect(result.stderr).toMatch(
       /^projection-node: cannot use the data directory [^\n]*log-000000000000\.pnr[^\n]*offset \d+[^\n]*\n$/,
     );
+    // It lets the directory go: no lock is left to say a process still uses it.
+    expect(existsSync(join(dir, 'lock'))).toBe(false);
   });
 
   it('snapshots as the log grows, so the files stay near the live state, and a restart loads the snapshot', async () => {

@@ -89,11 +89,12 @@ describe("the README's Command line section", () => {
   });
 
   it('shows the message a bad value really gets', async () => {
-    const [, command = '', message] = /<!-- example: usage error -->\s*```text\n\$ (.*)\n(.*)\n```/.exec(section) ?? [];
+    const [, command = '', message, usage] =
+      /<!-- example: usage error -->\s*```text\n\$ (.*)\n(.*)\n\n(.*)\n…\n```/.exec(section) ?? [];
     const [bin, ...args] = command.split(' ');
     expect(bin).toBe('bin/projection-node');
     const { stderr, code } = await runNode('', args);
-    expect(linesOf(stderr)[0]).toBe(message);
+    expect(linesOf(stderr).slice(0, 3)).toEqual([message, '', usage]);
     expect(code).toBe(2);
   });
 });

@@ -196,6 +196,15 @@ describe('the terminal flags in a pipe', () => {
     );
   });
 
+  it('--interactive reads a bare body of a megabyte or more as it is, and its stderr line says why', async () => {
+    const pad = 'x'.repeat(1_048_576 - '{"type":"list","pad":""}'.length);
+    const { stdout, stderr } = await runNode(`{"type":"list","pad":"${pad}"}\n`, ['--interactive']);
+    expect(stdout).toEqual([]);
+    expect(stderr).toContain(
+      'line 1: cannot answer: src is required; body is required (a body alone of 1,048,576 characters or more is read as it is: send it as an envelope)',
+    );
+  });
+
   it('--pretty keeps every digit of a number', async () => {
     const big = '123456789012345678901234567890';
     const { stdout } = await runNode(
