@@ -36,11 +36,19 @@ export interface StoreOptions {
   readonly clock?: Clock | undefined;
 }
 
-/** An iterator over the projections in creation order, and how many it has passed. */
+/** An iterator over the projections in creation order, and how many whose names start with `prefix` it has passed. */
 interface Cursor {
+  readonly prefix: string;
   readonly projections: IterableIterator<Projection>;
   index: number;
   ended: boolean;
+}
+
+/** How many names start with `prefix`, counted while the store held the same names (`names`). */
+interface Count {
+  readonly prefix: string;
+  readonly names: number;
+  readonly total: number;
 }
 
 /** All projections of this node by name, in creation order. Every failed call changes nothing. */
@@ -48,6 +56,10 @@ export class ProjectionStore {
   private readonly projections = new Map<string, Projection>();
   /** Where the last page of every projection ended; a Map's iterator goes on past entries added since. */
   private cursor: Cursor | undefined;
+  /** The last count of names with a prefix: paging through them counts them once, not once a page. */
+  private count: Count | undefined;
+  /** Goes up each time a projection joins or leaves the store (or takes another's place), so counts know they are stale. */
+  private names = 0;
   private applied = 0;
 
   private readonly clock: Clock;
@@ -80,6 +92,7 @@ export class ProjectionStore {
     const projection = new Projection(name, initialState, definition, this.dedupWindow);
     projection.changedAt = this.clock();
     this.projections.set(name, projection);
+    this.names++;
     return projection;
   }
 
@@ -147,6 +160,7 @@ export class ProjectionStore {
     if (existing === undefined && projection.version !== 0) throw notFound(projection.name);
     const eventsProcessed = projection.commit(replay, expectedVersion);
     this.projections.set(projection.name, projection);
+    this.names++;
     this.changed(projection, eventsProcessed);
     return { projection, eventsProcessed };
   }
@@ -159,6 +173,7 @@ export class ProjectionStore {
   /** Adds a projection, or puts it in the place of the one of its name: for recovery from storage. */
   put(projection: Projection): void {
     this.projections.set(projection.name, projection);
+    this.names++;
   }
 
   /**
@@ -169,6 +184,7 @@ export class ProjectionStore {
     this.applied = eventsApplied;
     this.projections.clear();
     this.cursor = undefined;
+    this.names++;
     for (const projection of other.all()) this.projections.set(projection.name, projection);
   }
 
@@ -194,48 +210,54 @@ export class ProjectionStore {
    */
   page(prefix = '', offset = 0, limit = Number.POSITIVE_INFINITY): { items: ProjectionSummary[]; total: number } {
     const items: ProjectionSummary[] = [];
-    if (prefix === '') {
-      // Walked from where the page before ended, when it ended at `offset`: paging through
-      // every projection then takes one walk, not one per page.
-      const cursor = this.cursorAt(offset);
-      while (!cursor.ended && items.length < limit) {
-        const next = cursor.projections.next();
-        if (next.done) cursor.ended = true;
-        else {
-          items.push({ name: next.value.name, version: next.value.version });
-          cursor.index++;
-        }
+    // Walked from where the page before ended, when it ended at `offset` with the same prefix:
+    // paging through every match then takes one walk, not one per page.
+    const cursor = this.cursorAt(prefix, offset);
+    while (!cursor.ended && items.length < limit) {
+      const next = cursor.projections.next();
+      if (next.done) cursor.ended = true;
+      else if (next.value.name.startsWith(prefix)) {
+        items.push({ name: next.value.name, version: next.value.version });
+        cursor.index++;
       }
-      // An iterator that has ended never yields again, not even projections created after.
-      this.cursor = cursor.ended ? undefined : cursor;
-      return { items, total: this.projections.size };
     }
-    let total = 0;
-    for (const { name, version } of this.projections.values()) {
-      if (!name.startsWith(prefix)) continue;
-      if (total >= offset && items.length < limit) items.push({ name, version });
-      total++;
-    }
-    return { items, total };
+    // An iterator that has ended never yields again, not even projections created after.
+    this.cursor = cursor.ended ? undefined : cursor;
+    return { items, total: this.total(prefix) };
   }
 
   delete(name: string): void {
     if (!this.projections.delete(name)) throw notFound(name);
+    this.names++;
     // Every projection after it moves one place forward.
     this.cursor = undefined;
   }
 
-  /** The projections in creation order from index `offset` on, from the last page's cursor where it can be. */
-  private cursorAt(offset: number): Cursor {
+  /**
+   * The projections whose names start with `prefix`, in creation order from the `offset`th
+   * of them on, from the last page's cursor where it can be.
+   */
+  private cursorAt(prefix: string, offset: number): Cursor {
     let cursor = this.cursor;
-    if (cursor === undefined || cursor.index > offset) {
-      cursor = { projections: this.projections.values(), index: 0, ended: false };
+    if (cursor === undefined || cursor.prefix !== prefix || cursor.index > offset) {
+      cursor = { prefix, projections: this.projections.values(), index: 0, ended: false };
     }
     while (!cursor.ended && cursor.index < offset) {
-      if (cursor.projections.next().done) cursor.ended = true;
-      else cursor.index++;
+      const next = cursor.projections.next();
+      if (next.done) cursor.ended = true;
+      else if (next.value.name.startsWith(prefix)) cursor.index++;
     }
     return cursor;
+  }
+
+  /** How many names start with `prefix`: counted again only once a projection has joined or left since. */
+  private total(prefix: string): number {
+    if (prefix === '') return this.projections.size;
+    if (this.count?.prefix === prefix && this.count.names === this.names) return this.count.total;
+    let total = 0;
+    for (const name of this.projections.keys()) if (name.startsWith(prefix)) total++;
+    this.count = { prefix, names: this.names, total };
+    return total;
   }
 
   /** A projection made from [] for a write to an unknown name; it joins the store only once the write succeeds. */
@@ -255,6 +277,7 @@ export class ProjectionStore {
     const created = this.made(name);
     const result = change(created);
     this.projections.set(name, created);
+    this.names++;
     return result;
   }
 }

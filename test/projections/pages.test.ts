@@ -3,13 +3,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProjectionStore } from '../../src/projections/store.js';
 
-const NAMES = ['a', 'b', 'c', 'd', 'e', 'f'];
+const NAMES = ['a', 'ab', 'abc', 'b', 'ba', 'c'];
 const step = fc.oneof(
   fc.record({ create: fc.constantFrom(...NAMES) }),
   fc.record({ remove: fc.constantFrom(...NAMES) }),
   fc.record({ update: fc.constantFrom(...NAMES) }),
   fc.record({
-    page: fc.record({ prefix: fc.constantFrom('', '', '', 'a'), offset: fc.nat(7), limit: fc.option(fc.nat(4)) }),
+    page: fc.record({
+      prefix: fc.constantFrom('', '', 'a', 'a', 'ab', 'b', 'z'),
+      offset: fc.nat(7),
+      limit: fc.option(fc.nat(4)),
+    }),
   }),
 );
 
@@ -70,5 +74,19 @@ describe('ProjectionStore.page', () => {
       if (offset === 100) for (let i = 250; i < 300; i++) store.create(`p${i}`, []);
     }
     expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => `p${i}`));
+  });
+
+  it('pages through the names with a prefix in order, with creates and pages of another prefix between them', () => {
+    const store = new ProjectionStore();
+    for (let i = 0; i < 250; i++) store.create(i % 2 === 0 ? `even-${i}` : `odd-${i}`, []);
+    const seen: string[] = [];
+    for (let offset = 0; offset < 150; offset += 50) {
+      const { items, total } = store.page('even-', offset, 50);
+      seen.push(...items.map(({ name }) => name));
+      expect(total).toBe(offset < 100 ? 125 : 150);
+      expect(store.page('odd-', 0, 1).total).toBe(125);
+      if (offset === 50) for (let i = 250; i < 300; i += 2) store.create(`even-${i}`, []);
+    }
+    expect(seen).toEqual(Array.from({ length: 150 }, (_, i) => `even-${2 * i}`));
   });
 });
