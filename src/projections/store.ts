@@ -213,13 +213,10 @@ export class ProjectionStore {
     // Walked from where the page before ended, when it ended at `offset` with the same prefix:
     // paging through every match then takes one walk, not one per page.
     const cursor = this.cursorAt(prefix, offset);
-    while (!cursor.ended && items.length < limit) {
-      const next = cursor.projections.next();
-      if (next.done) cursor.ended = true;
-      else if (next.value.name.startsWith(prefix)) {
-        items.push({ name: next.value.name, version: next.value.version });
-        cursor.index++;
-      }
+    while (items.length < limit) {
+      const projection = nextMatch(cursor);
+      if (projection === undefined) break;
+      items.push({ name: projection.name, version: projection.version });
     }
     // An iterator that has ended never yields again, not even projections created after.
     this.cursor = cursor.ended ? undefined : cursor;
@@ -242,11 +239,7 @@ export class ProjectionStore {
     if (cursor === undefined || cursor.prefix !== prefix || cursor.index > offset) {
       cursor = { prefix, projections: this.projections.values(), index: 0, ended: false };
     }
-    while (!cursor.ended && cursor.index < offset) {
-      const next = cursor.projections.next();
-      if (next.done) cursor.ended = true;
-      else if (next.value.name.startsWith(prefix)) cursor.index++;
-    }
+    while (cursor.index < offset && nextMatch(cursor) !== undefined) {}
     return cursor;
   }
 
@@ -280,6 +273,18 @@ export class ProjectionStore {
     this.names++;
     return result;
   }
+}
+
+/** The cursor's next projection whose name starts with its prefix, counted; undefined once it has ended. */
+function nextMatch(cursor: Cursor): Projection | undefined {
+  if (cursor.ended) return undefined;
+  for (let next = cursor.projections.next(); !next.done; next = cursor.projections.next()) {
+    if (!next.value.name.startsWith(cursor.prefix)) continue;
+    cursor.index++;
+    return next.value;
+  }
+  cursor.ended = true;
+  return undefined;
 }
 
 function notFound(name: string): ProjectionError {
