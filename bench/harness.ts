@@ -1,7 +1,7 @@
 // Running commands: each round runs every command of a workload once, in an
 // order rotated from round to round; then the replies are checked and, where a
 // target needs it, each command runs once more under the heap probe.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
@@ -17,6 +17,22 @@ const HEAP_PROBE = join(ROOT, 'bench', 'heap-probe.cjs');
 // GNU time reports the child's peak RSS and CPU time; without it neither is reported.
 const TIME = '/usr/bin/time';
 export const HAS_TIME = existsSync(TIME);
+
+/**
+ * The CPU that a one-at-a-time driver shares with the node it drives, when taskset can pin
+ * them there. Unpinned on this 2-core VM, each round trip crossed between CPUs or not as
+ * the scheduler placed the two processes: 70 to 105 µs when it did (the wakeup goes through
+ * the hypervisor), 16 to 25 µs when it did not, so a run's p50 was whichever placement it
+ * got (the floor's p50 spread 141% over 5 rounds). On one CPU, a round trip is two context
+ * switches and the work.
+ */
+export const PINNED_CPU = firstAllowedCpu();
+
+function firstAllowedCpu(): number | undefined {
+  const result = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
+  const cpu = result.status === 0 ? /list:\s*(\d+)/.exec(result.stdout)?.[1] : undefined;
+  return cpu === undefined ? undefined : Number(cpu);
+}
 
 export interface Command {
   /** Its column in the tables, unique within a workload. */
@@ -170,13 +186,16 @@ async function runDriven(argv: readonly string[], input: string, output: string)
     '--',
     ...argv,
   ];
-  const outcome = await runProcess(driver, '/dev/null', `${output}.driver`);
+  const pinned = PINNED_CPU === undefined ? driver : ['taskset', '-c', String(PINNED_CPU), ...driver];
+  const outcome = await runProcess(pinned, '/dev/null', `${output}.driver`);
   if (outcome.failure !== undefined)
     return {
       ...outcome,
       failure: `${outcome.failure}\nthe node's stderr (${relative(ROOT, errPath)}):\n${tail(errPath)}`,
     };
   const times = JSON.parse(readFileSync(timesPath, 'utf8')) as DriverTimes;
+  if (PINNED_CPU !== undefined && times.nodeCpus !== String(PINNED_CPU))
+    return { run: { ms: outcome.run.ms }, failure: `ran on CPUs ${times.nodeCpus}, not pinned to CPU ${PINNED_CPU}` };
   // The driver's own CPU time and RSS would only blur the node's.
   return { run: { ms: outcome.run.ms, requests: times.requests } };
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benches } from './benches.js';
-import { type Bench, HAS_TIME, ROOT, runBench } from './harness.js';
+import { type Bench, HAS_TIME, PINNED_CPU, ROOT, runBench } from './harness.js';
 import { BenchError } from './lines.js';
 import { type Done, load, machine, runsTable, targetsTable } from './report.js';
 
@@ -36,6 +36,12 @@ function readArgs() {
   } catch (error) {
     throw new BenchError(`${(error as Error).message}\n${USAGE}`);
   }
+}
+
+function pinning(): string {
+  return PINNED_CPU === undefined
+    ? 'NOTE: taskset not found: one-at-a-time runs (latency, query-1m) are not pinned, and their round trips vary with where the scheduler puts the driver and the node.'
+    : `One-at-a-time runs (latency, query-1m): the driver and the node it drives are pinned to CPU ${PINNED_CPU} (taskset).`;
 }
 
 function parseOptions(names: readonly string[]) {
@@ -97,6 +103,7 @@ async function main(): Promise<number> {
   const scale = opts.quick ? QUICK_SCALE : 1;
   const startLoad = load();
   console.log(`Machine: ${machine()}`);
+  console.log(pinning());
   console.log(`Load average (1 / 5 / 15 min) at the start: ${startLoad}`);
   if (!HAS_TIME) console.log('NOTE: /usr/bin/time not found; CPU time and peak RSS are not reported.');
   const has = selected.some((b) => b.needs !== undefined) ? features(opts.bin) : { dataDir: false, query: false };
@@ -144,6 +151,8 @@ async function main(): Promise<number> {
     `# projection-node benchmark${opts.quick ? ' (--quick: tiny sizes, timings not meaningful)' : ''}`,
     '',
     `Machine: ${machine()}`,
+    '',
+    pinning(),
     '',
     `Load average (1 / 5 / 15 min): ${startLoad} at the start, ${load()} at the end.`,
     '',

@@ -16,7 +16,7 @@ export const SIZES = {
   upsertLarge: { elements: 2000, updates: 20_000 },
   creates: { creates: 1_000_000 },
   ids: { updates: 1_000_000 },
-  latency: { elements: 20, updates: 5000 },
+  latency: { elements: 20, updates: 25_000 },
   query: { elements: 1_000_000, keyQueries: 200, whereQueries: 200, reads: 5 },
 } as const;
 

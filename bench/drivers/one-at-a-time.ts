@@ -7,9 +7,10 @@
 //     [--stderr ERR] -- command [args...]
 //
 // OUT gets the replies, one per line; TIMES.json gets {"requests":[{"label","ns"}…]}, where a
-// label is the request body's type (with " where" added to a request that has a where clause).
+// label is the request body's type (with " where" added to a request that has a where clause),
+// and "nodeCpus" the CPUs the node was allowed to run on.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { LineReader } from '../lines.js';
@@ -21,6 +22,17 @@ export interface RequestTime {
 
 export interface DriverTimes {
   requests: RequestTime[];
+  /** The CPUs the node was allowed to run on, as Linux lists them (`0`, `0-1`); absent without /proc. */
+  nodeCpus?: string;
+}
+
+/** The CPUs process `pid` may run on, from /proc (Linux), if it can be read. */
+function allowedCpus(pid: number | undefined): string | undefined {
+  try {
+    return /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -99,6 +111,8 @@ async function main(): Promise<number> {
     child.on('error', (error) => resolve(error.message));
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
   });
+  // Read at once: the child exists from spawn on, and the affinity it inherits at fork survives exec.
+  const nodeCpus = allowedCpus(child.pid);
   const { stdin, stdout } = child;
   if (stdin === null || stdout === null) throw new Error('spawn gave no pipes');
   // A node that dies shows in its exit status; the write that found the pipe closed has nothing to add.
@@ -132,7 +146,7 @@ async function main(): Promise<number> {
       writeSync(outFd, reply);
       writeSync(outFd, NEWLINE);
     }
-    const times: DriverTimes = { requests };
+    const times: DriverTimes = { requests, ...(nodeCpus === undefined ? {} : { nodeCpus }) };
     writeFileSync(values.times, JSON.stringify(times));
     if (status !== 0) {
       process.stderr.write(`one-at-a-time: ${file} exited with ${status}\n`);
