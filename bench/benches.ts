@@ -180,7 +180,7 @@ export function benches(projectScript: string): Bench[] {
       workload: 'startup',
       commands: [PROJECT, NAIVE, FLOOR, NODE_E0],
       same: [['naive', 'project']],
-      roundsFactor: 10,
+      runsPerRound: 10,
       targets: [ratio(wallTime('project'), wallTime('node -e 0'), 1.5)],
     },
     {

@@ -59,8 +59,12 @@ export interface Bench {
   workload: WorkloadName;
   commands: Command[];
   targets: Target[];
-  /** Runs this many times more rounds than asked: short runs need more samples to beat noise. */
-  roundsFactor?: number;
+  /**
+   * Runs each command this many times a round, interleaved, and takes the run of median wall
+   * time as the round's: a run as short as a start (60 ms) is too brief to average out the
+   * machine's jitter within itself, as a run of a second does.
+   */
+  runsPerRound?: number;
   /** The size factor of a --quick run, when the usual one would make the smoke test slow. */
   quickScale?: number;
   /** Runs exactly this many rounds (a long workload judged on memory and answers, not time). */
@@ -83,7 +87,7 @@ export interface BenchContext {
   /** The size factor of the inputs: 1, or --quick's unless the bench has its own. */
   scale: number;
   rounds: number;
-  /** A smoke run: roundsFactor is ignored, since its timings mean nothing anyway. */
+  /** A smoke run: runsPerRound is ignored, since its timings mean nothing anyway. */
   quick: boolean;
   log: (line: string) => void;
 }
@@ -239,6 +243,8 @@ interface Session {
   ctx: BenchContext;
   file: WorkloadFile;
   rounds: number;
+  /** How many times each command runs a round; the median run is the round's. */
+  runsPerRound: number;
   runs: Map<string, Run[]>;
   heapBytes: Map<string, number>;
   inputOf(cmd: Command): WorkloadFile;
@@ -258,7 +264,8 @@ function session(bench: Bench, context: BenchContext): Session {
     bench,
     ctx,
     file: input(bench.workload),
-    rounds: bench.rounds ?? (ctx.quick ? ctx.rounds : ctx.rounds * (bench.roundsFactor ?? 1)),
+    rounds: bench.rounds ?? ctx.rounds,
+    runsPerRound: ctx.quick ? 1 : (bench.runsPerRound ?? 1),
     runs: new Map(allCommands(bench).map((c) => [c.name, []])),
     heapBytes: new Map(),
     inputOf: (cmd) => input(cmd.input ?? bench.workload),
@@ -272,32 +279,52 @@ function command(s: Session, name: string): Command {
   return cmd;
 }
 
-/** Times every command once per round, a data directory's commands back to back. */
+/**
+ * Times every command once per round (or runsPerRound times, keeping the median run), a
+ * data directory's commands back to back, in an order rotated from run to run.
+ */
 async function runRounds(s: Session): Promise<void> {
   for (let round = 1; round <= s.rounds; round++) {
     const progress: string[] = [];
+    const runs = new Map<Command, Run[]>();
     try {
-      for (const first of roundOrder(s.bench.commands, round - 1)) {
-        const dir = first.dataDir ? mkdtempSync(join(os.tmpdir(), 'projection-bench-')) : undefined;
-        try {
-          for (let cmd: Command | undefined = first; cmd !== undefined; cmd = cmd.after) {
-            const argv = commandLine(cmd, [], dir);
-            const input = s.inputOf(cmd).path;
-            const outcome = cmd.oneAtATime
-              ? await runDriven(argv, input, s.out(cmd.name))
-              : await runProcess(argv, input, s.out(cmd.name));
-            s.runs.get(cmd.name)!.push(outcome.run);
-            progress.push(describeRun(cmd, outcome.run));
-            if (outcome.failure !== undefined) throw new BenchError(`${cmd.name} ${outcome.failure}`);
-          }
-        } finally {
-          if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      for (let repeat = 0; repeat < s.runsPerRound; repeat++) {
+        for (const first of roundOrder(s.bench.commands, (round - 1) * s.runsPerRound + repeat)) {
+          await runChain(s, first, (cmd, run) => runs.set(cmd, [...(runs.get(cmd) ?? []), run]));
         }
       }
     } finally {
+      for (const [cmd, all] of runs) {
+        const run = medianRun(all);
+        s.runs.get(cmd.name)!.push(run);
+        progress.push(describeRun(cmd, run));
+      }
       s.ctx.log(`  ${s.bench.name} round ${round}/${s.rounds}: ${progress.join(', ')}`);
     }
   }
+}
+
+/** Runs `first` and the commands `after` it, on one fresh data directory if they take one. */
+async function runChain(s: Session, first: Command, done: (cmd: Command, run: Run) => void): Promise<void> {
+  const dir = first.dataDir ? mkdtempSync(join(os.tmpdir(), 'projection-bench-')) : undefined;
+  try {
+    for (let cmd: Command | undefined = first; cmd !== undefined; cmd = cmd.after) {
+      const argv = commandLine(cmd, [], dir);
+      const input = s.inputOf(cmd).path;
+      const outcome = cmd.oneAtATime
+        ? await runDriven(argv, input, s.out(cmd.name))
+        : await runProcess(argv, input, s.out(cmd.name));
+      done(cmd, outcome.run);
+      if (outcome.failure !== undefined) throw new BenchError(`${cmd.name} ${outcome.failure}`);
+    }
+  } finally {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The run of median wall time (the lower middle one of an even count). */
+export function medianRun(runs: readonly Run[]): Run {
+  return [...runs].sort((a, b) => a.ms - b.ms)[(runs.length - 1) >> 1]!;
 }
 
 /** One reply per request from each command, equal replies where the bench says so, and its own check. */
