@@ -10,8 +10,20 @@ const MAX_LINE_LENGTH = 4096;
 /** C0 and C1 control characters and DEL: a terminal would act on them. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-function escapeControl(text: string): string {
-  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** `text` as a diagnostic shows it: control characters and newlines escaped. */
+function escaped(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replaceAll('\n', '\\n');
+}
+
+/** The escaped start of `text`, at most `max` characters, never ending inside an escape or a surrogate pair. */
+function escapedStart(text: string, max: number): string {
+  let out = '';
+  for (const character of startOf(text, max)) {
+    const shown = escaped(character);
+    if (out.length + shown.length > max) break;
+    out += shown;
+  }
+  return out;
 }
 
 /**
@@ -43,10 +55,10 @@ export class Diagnostics {
       this.dropped++;
       return;
     }
-    // Cut before escaping, which only lengthens it, so that a long text is not escaped whole; and after.
-    const line = escapeControl(startOf(text, MAX_LINE_LENGTH)).replaceAll('\n', '\\n');
+    // Cut before escaping, which only lengthens it, so that a long text is not escaped whole.
+    const line = escaped(startOf(text, MAX_LINE_LENGTH));
     const cut = line.length > MAX_LINE_LENGTH || text.length > MAX_LINE_LENGTH;
-    this.stream.write(cut ? `${startOf(line, MAX_LINE_LENGTH)}… (${text.length} characters)\n` : `${line}\n`);
+    this.stream.write(cut ? `${escapedStart(text, MAX_LINE_LENGTH)}… (${text.length} characters)\n` : `${line}\n`);
     if (this.stream.writableLength <= this.maxBacklogBytes) return;
     this.waiting = true;
     const resume = (): void => {

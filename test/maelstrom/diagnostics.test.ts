@@ -61,14 +61,16 @@ describe('Diagnostics', () => {
     expect(linesOf(written())).toEqual([`from ${'a'.repeat(4091)}`, `from ${'a'.repeat(4091)}… (10000005 characters)`]);
   });
 
-  it('cuts the line as written, escapes included, and never inside a surrogate pair', () => {
+  it('cuts the line as written, escapes included, and never inside an escape or a surrogate pair', () => {
     const { stream, written, release } = slowStream();
     release();
     const diagnostics = new Diagnostics(stream);
     diagnostics.log('\u0001'.repeat(5000));
     diagnostics.log(`${'a'.repeat(4095)}😀`);
-    const [escaped, emoji] = linesOf(written());
-    expect(escaped).toBe(`${'\\u0001'.repeat(682)}\\u00… (5000 characters)`);
+    diagnostics.log(`${'a'.repeat(4094)}\n${'b'.repeat(10)}`);
+    const [escaped, emoji, newline] = linesOf(written());
+    expect(escaped).toBe(`${'\\u0001'.repeat(682)}… (5000 characters)`);
     expect(emoji).toBe(`${'a'.repeat(4095)}… (4097 characters)`);
+    expect(newline).toBe(`${'a'.repeat(4094)}\\n… (4105 characters)`);
   });
 });
