@@ -3,7 +3,7 @@ import type { Body, ReplyBody } from '../maelstrom/envelope.js';
 import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import type { Node, Request } from '../maelstrom/node.js';
 import { parseRequest } from '../maelstrom/validate.js';
-import type { Gather, MessageType, NodeAnswer } from '../messages/message.js';
+import { AskAgain, type Gather, type MessageType, type NodeAnswer } from '../messages/message.js';
 import { Owners } from './rendezvous.js';
 
 /** Node to node: "handle this client request here", from a node that does not own it. */
@@ -111,17 +111,33 @@ export class Cluster {
     return new RpcError(error.code, `${type}: ${error.message}${unsure}`);
   }
 
-  /** Asks every node, this one included, the request as `gather` puts it, and merges their answers. */
+  /**
+   * Asks every node, this one included, the request as `gather` puts it, and merges their
+   * answers, after a second round if the merge asks for one.
+   */
   private async askEveryNode(message: MessageType, gather: Gather<unknown>, request: Request): Promise<ReplyBody> {
     const asked = gather.ask(request.rawBody);
-    const here: Request = { ...request, body: parseRequest(message.schema, asked, message.type), rawBody: asked };
-    const answers = await Promise.all(
-      this.node.nodeIds.map(async (node): Promise<NodeAnswer> => {
+    const everyNode = new Map(this.node.nodeIds.map((node) => [node, asked]));
+    const merged = gather.merge(await this.askNodes(message, request, everyNode), request.body);
+    if (!(merged instanceof AskAgain)) return merged;
+    return merged.merge(await this.askNodes(message, request, merged.asks));
+  }
+
+  /** Each node's answer to its body in `asks`, in node_ids order: this node serves its own here. */
+  private askNodes(message: MessageType, request: Request, asks: ReadonlyMap<string, Body>): Promise<NodeAnswer[]> {
+    const asked = this.node.nodeIds.filter((node) => asks.has(node));
+    return Promise.all(
+      asked.map(async (node): Promise<NodeAnswer> => {
+        const body = asks.get(node)!;
         try {
           const reply =
             node === this.node.id
-              ? this.serveHere(message, here)
-              : await this.forward(node, request.src, asked, request.size);
+              ? this.serveHere(message, {
+                  ...request,
+                  body: parseRequest(message.schema, body, message.type),
+                  rawBody: body,
+                })
+              : await this.forward(node, request.src, body, request.size);
           return { node, reply };
         } catch (error) {
           if (error instanceof RpcError) return { node, error };
@@ -129,7 +145,6 @@ export class Cluster {
         }
       }),
     );
-    return gather.merge(answers, request.body);
   }
 
   /** A peer's forward: served here, never forwarded or gathered again, so a forward loop is impossible. */

@@ -42,14 +42,24 @@ export type NodeAnswer =
   | { readonly node: string; readonly reply: ReplyBody; readonly error?: undefined }
   | { readonly node: string; readonly reply?: undefined; readonly error: RpcError };
 
+/** A second round of a gather: what to ask which nodes, and how their answers make the one reply. */
+export class AskAgain {
+  constructor(
+    /** The body to ask each node of this round, by node id; the others are not asked. */
+    readonly asks: ReadonlyMap<string, Body>,
+    /** The one reply, from the answers of the nodes asked, in node_ids order. */
+    readonly merge: (answers: readonly NodeAnswer[]) => ReplyBody,
+  ) {}
+}
+
 /** How a cluster answers a request about no one projection. */
 export interface Gather<Fields> {
   /** Whether every node is asked; if not, the node asked answers alone. */
   everywhere(body: Fields): boolean;
   /** The body each node is asked, from the request's as it arrived: less what only the merge does. */
   ask(body: Body): Body;
-  /** The one reply, from every node's answer in node_ids order. */
-  merge(answers: readonly NodeAnswer[], body: Fields): ReplyBody;
+  /** The one reply, from every node's answer in node_ids order, or a second round to ask first. */
+  merge(answers: readonly NodeAnswer[], body: Fields): ReplyBody | AskAgain;
 }
 
 /** One message type: its body schema, and how it turns a valid request into a reply. */

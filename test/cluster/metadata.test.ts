@@ -31,11 +31,28 @@ describe('a 3-node cluster', () => {
     const page = await c1.request('n2', { type: 'list', prefix: 'u-', offset: 1, limit: 3 });
     expect(page).toMatchObject({ type: 'list_ok', total: 6 });
     expect(page.projections).toEqual(users.slice(1, 4));
-    // Each node is asked for its first offset + limit matches and their count: the page is cut once, from the merged list.
-    const asked = forwards(net.log).slice(-2);
-    expect(asked.map(({ body }) => body.request)).toEqual([
-      { type: 'list', msg_id: expect.any(Number), prefix: 'u-', limit: 4 },
-      { type: 'list', msg_id: expect.any(Number), prefix: 'u-', limit: 4 },
+    // A page past the first asks each node for its count of matches, then only the nodes the page
+    // reaches for their part of it: n1 for its second match (n2 serves its two here), n3 not at all.
+    const asked = forwards(net.log).slice(-3);
+    expect(asked.map(({ dest, body }) => [dest, body.request])).toEqual([
+      ['n1', { type: 'list', msg_id: expect.any(Number), prefix: 'u-', limit: 0 }],
+      ['n3', { type: 'list', msg_id: expect.any(Number), prefix: 'u-', limit: 0 }],
+      ['n1', { type: 'list', prefix: 'u-', offset: 1, limit: 1 }],
+    ]);
+    const first = await c1.request('n2', { type: 'list', prefix: 'u-', limit: 3 });
+    expect(first).toEqual({
+      type: 'list_ok',
+      in_reply_to: expect.any(Number),
+      projections: users.slice(0, 3),
+      total: 6,
+    });
+    expect(
+      forwards(net.log)
+        .slice(-2)
+        .map(({ body }) => body.request),
+    ).toMatchObject([
+      { type: 'list', prefix: 'u-', limit: 3 },
+      { type: 'list', prefix: 'u-', limit: 3 },
     ]);
 
     const sent = forwards(net.log).length;
