@@ -29,6 +29,7 @@ const baseline = (name: string, file: string): Command => ({
 const NAIVE = baseline('naive', 'naive.mjs');
 const FLOOR = baseline('floor', 'floor.cjs');
 const PARSE_ONLY = baseline('parse-only', 'parse-only.cjs');
+const BARE = baseline('bare', 'bare.cjs');
 const EVENT_LOOP_FLOOR = baseline('event-loop floor', 'event-loop-floor.cjs');
 const NODE_E0: Command = { name: 'node -e 0', args: ['-e', '0'], replies: false };
 
@@ -38,6 +39,14 @@ function syncsNote(command: string) {
     const syncs = (r.runs.get(command) ?? []).flatMap((run) => (run.syncs === undefined ? [] : [run.syncs]));
     return syncs.length > 0 ? `syncs: ${median(syncs)}` : 'syncs: not reported';
   };
+}
+
+/** The median over rounds of `command`'s wall time over `of`'s, for a note. */
+function roundRatio(command: string, of: string, r: BenchResult): string {
+  const a = r.runs.get(command) ?? [];
+  const b = r.runs.get(of) ?? [];
+  const ratios = a.flatMap((run, i) => (b[i] === undefined ? [] : [run.ms / b[i].ms]));
+  return ratios.length > 0 ? `${median(ratios).toFixed(3)}×` : '—';
 }
 
 /** The median over rounds of a measure, formatted. */
@@ -63,9 +72,16 @@ export function benches(projectScript: string): Bench[] {
     {
       name: 'small',
       workload: 'small',
-      commands: [PROJECT, NAIVE, FLOOR],
-      same: [['naive', 'project']],
-      targets: [ratio(wallTime('project'), wallTime('floor'), 1.3)],
+      commands: [PROJECT, NAIVE, FLOOR, BARE],
+      same: [
+        ['naive', 'project'],
+        ['project', 'bare'],
+      ],
+      targets: [
+        ratio(wallTime('project'), wallTime('floor'), 1.3, {
+          note: (r) => `bare node ${roundRatio('bare', 'floor', r)} the floor`,
+        }),
+      ],
     },
     {
       name: 'small-durable',

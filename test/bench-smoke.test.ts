@@ -41,6 +41,8 @@ describe('npm run bench, as a tiny smoke run', () => {
         expect(output).toMatch(new RegExp(`^  ${workload}: project replies match naive \\(\\d+ lines\\)$`, 'm'));
       }
       expect(output).toMatch(/^ {2}ids-1m: project replies match project, no ids \(\d+ lines\)$/m);
+      // The bare node answers small byte for byte as the node does, and small's row says how it ran.
+      expect(output).toMatch(/^ {2}small: bare replies match project \(\d+ lines\)$/m);
       const markdown = readFileSync(out, 'utf8');
       expect(markdown).toMatch(/^Machine: .+, \d+ cores, .+ GiB RAM, Node v\d+/m);
       // The bench fails a one-at-a-time run whose node was not on the CPU this line names.
@@ -52,6 +54,7 @@ describe('npm run bench, as a tiny smoke run', () => {
         expect(markdown).toMatch(new RegExp(`^\\| ${workload} +\\|.*\\| (met|missed|unsteady|skipped[^|]*) +\\|`, 'm'));
       }
       expect(markdown).toMatch(/^\| rebuild-3m +\| answered .*\| met +\|/m);
+      expect(markdown).toMatch(/^\| small +\| ≤ 1\.3× floor .*\| bare node \d+\.\d{3}× the floor/m);
       // The event-loop floor runs beside the floor, and the latency row reports its p50.
       expect(markdown).toMatch(/^\| latency +\| 0\.\d MB +\| event-loop floor \(one at a time\) +\| 1 +\|/m);
       // A busy machine may take the p50 past a millisecond, which is then written in ms.
