@@ -103,11 +103,9 @@ export class Cluster {
   /** A forward's failure as the client sees it: its request type first, and whether a write may have happened. */
   private relabeled(type: string, error: unknown): unknown {
     if (!(error instanceof RpcError)) return error;
-    // A timed-out write leaves the client unsure of what the owner did; a read or a refusal does not.
-    const unsure =
-      error.code === ErrorCode.timeout && this.byType.get(type)?.writes
-        ? `; the ${type} may or may not have happened`
-        : '';
+    // A write that timed out, or whose answer could not be read, leaves the client unsure of what the owner did.
+    const indefinite = error.code === ErrorCode.timeout || error.code === ErrorCode.crash;
+    const unsure = indefinite && this.byType.get(type)?.writes ? `; the ${type} may or may not have happened` : '';
     return new RpcError(error.code, `${type}: ${error.message}${unsure}`);
   }
 

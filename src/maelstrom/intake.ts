@@ -35,6 +35,14 @@ export type Received =
     }
   /** A reply to an RPC of this node's. */
   | { readonly kind: 'reply'; readonly message: Message; readonly lineNumber: number }
+  /** A reply from `src` that could not be read (`what` it was): the RPC it answers fails now, not at its timeout. */
+  | {
+      readonly kind: 'unread-reply';
+      readonly src: string;
+      readonly inReplyTo: unknown;
+      readonly what: string;
+      readonly lineNumber: number;
+    }
   /** An error to `src` (code 12 unless said), for a message that can be answered but not served. */
   | {
       readonly kind: 'refused';
@@ -210,6 +218,10 @@ export class Intake {
     const { maxLineBytes, log } = this.options;
     const what = `longer than --max-line-bytes (${maxLineBytes})`;
     const { src, dest, type, msgId, inReplyTo } = readHead(head);
+    if (src !== undefined && inReplyTo !== undefined) {
+      const unread = `a message longer than --max-line-bytes allows (${maxLineBytes} bytes)`;
+      return { kind: 'unread-reply', src, inReplyTo, what: unread, lineNumber };
+    }
     if (!answersTo(src, msgId, inReplyTo)) {
       log(`line ${lineNumber}: ${what}; dropped`);
       return undefined;
@@ -269,6 +281,7 @@ export class Intake {
     code: ErrorCode,
   ): Received | undefined {
     const { src, dest, type, msgId, inReplyTo } = readHead(line.slice(0, HEAD_CHARS));
+    if (src !== undefined && inReplyTo !== undefined) return { kind: 'unread-reply', src, inReplyTo, what, lineNumber };
     if (!answersTo(src, msgId, inReplyTo)) {
       this.options.log(`line ${lineNumber}: ${what}; dropped`);
       return undefined;

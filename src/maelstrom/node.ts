@@ -279,6 +279,16 @@ export class Node {
         );
         return;
       }
+      case 'unread-reply': {
+        const { src, inReplyTo, what, lineNumber } = received;
+        const error = new RpcError(ErrorCode.crash, `${src} answered with ${what}, which was dropped unread`);
+        const failed = this.rpcs.fail(src, inReplyTo, error);
+        const to = previewJson(inReplyTo);
+        this.options.log(
+          `line ${lineNumber}: dropped reply from ${src} to ${to}, ${what}: ${failed ? 'the request it answers failed with error 13' : 'no request is waiting for it'}`,
+        );
+        return;
+      }
       case 'refused': {
         const from = this.id ?? (typeof received.dest === 'string' ? received.dest : '');
         const body = errorBody(received.code ?? ErrorCode.malformedRequest, received.text);

@@ -6,6 +6,7 @@ interface PendingRpc {
   /** Only a reply from the node the request went to settles it. */
   readonly dest: string;
   readonly resolve: (body: Body) => void;
+  readonly reject: (error: RpcError) => void;
   readonly timer: NodeJS.Timeout;
   /** What it counts against the bound. */
   readonly bytes: number;
@@ -42,7 +43,7 @@ export class PendingRpcs {
         this.forget(msgId);
         reject(new RpcError(ErrorCode.timeout, `${dest} did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(msgId, { dest, resolve, timer, bytes });
+      this.pending.set(msgId, { dest, resolve, reject, timer, bytes });
       this.bytes += bytes;
     });
     return { msgId, reply };
@@ -56,6 +57,19 @@ export class PendingRpcs {
     this.forget(inReplyTo as number);
     clearTimeout(pending.timer);
     pending.resolve(body);
+    return true;
+  }
+
+  /**
+   * Fails the RPC that a reply from `src` answers, as `inReplyTo` says, with `error`: a reply
+   * that could not be read. False if nothing waits for it.
+   */
+  fail(src: string, inReplyTo: unknown, error: RpcError): boolean {
+    const pending = typeof inReplyTo === 'number' ? this.pending.get(inReplyTo) : undefined;
+    if (pending?.dest !== src) return false;
+    this.forget(inReplyTo as number);
+    clearTimeout(pending.timer);
+    pending.reject(error);
     return true;
   }
 

@@ -6,8 +6,12 @@ import { SpawnedNode } from '../support/spawned-node.js';
 const init = '{"src":"c0","dest":"n1","body":{"type":"init","msg_id":0,"node_id":"n1","node_ids":["n1","n2"]}}';
 
 /** Sends `request` from c1 to n1, answers n1's forward to n2 with `answer`, and returns n1's reply to c1. */
-async function relayed(request: object, answer: (inReplyTo: number) => object): Promise<unknown> {
-  const node = new SpawnedNode();
+async function relayed(
+  request: object,
+  answer: (inReplyTo: number) => object,
+  args: readonly string[] = [],
+): Promise<unknown> {
+  const node = new SpawnedNode(args);
   node.writeLines([init, JSON.stringify({ src: 'c1', dest: 'n1', body: request })]);
   const [, forward] = await node.waitForLines(2);
   const { msg_id: msgId } = (JSON.parse(forward ?? '') as { body: { msg_id: number } }).body;
@@ -47,6 +51,25 @@ describe('a peer that answers a forward with a malformed body', () => {
       in_reply_to: 8,
       code: 13,
       text: 'list: n2 answered with a malformed list_ok',
+    });
+  });
+
+  it('fails the forward at once with error 13 when the answer is longer than --max-line-bytes, not at its timeout', async () => {
+    const update = { type: 'update', msg_id: 5, projection: name, event: { event_type: 'A', event_data: { id: 1 } } };
+    const long = (inReplyTo: number) => ({
+      type: 'projection_updated',
+      in_reply_to: inReplyTo,
+      projection: name,
+      version: 1,
+      state: ['a'.repeat(25_000)],
+    });
+    // A timeout of a minute: the test would time out first if the reply waited for it.
+    const body = await relayed(update, long, ['--max-line-bytes', '20000', '--rpc-timeout-ms', '60000']);
+    expect(body).toEqual({
+      type: 'error',
+      in_reply_to: 5,
+      code: 13,
+      text: 'update: n2 answered with a message longer than --max-line-bytes allows (20000 bytes), which was dropped unread; the update may or may not have happened',
     });
   });
 

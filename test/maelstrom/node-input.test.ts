@@ -40,7 +40,9 @@ describe('input', () => {
       '{"src":"c1","dest":"n1","body":{"type":"echo","msg_id":2}}',
     );
     expect(await harness.finish()).toEqual(['{"src":"n1","dest":"c1","body":{"type":"echo_ok","in_reply_to":2}}']);
-    expect(harness.logs).toEqual(['line 1: longer than --max-line-bytes (100); dropped']);
+    expect(harness.logs).toEqual([
+      'line 1: dropped reply from c1 to 5, a message longer than --max-line-bytes allows (100 bytes): no request is waiting for it',
+    ]);
   });
 
   it('strips a UTF-8 byte order mark and a CR before the newline', async () => {
