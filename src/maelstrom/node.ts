@@ -190,13 +190,22 @@ export class Node {
    * Sends `body` with a fresh msg_id and resolves with the reply body, or rejects with
    * error 0 (timeout) after `timeoutMs`: the outcome is then unknown. `holds` is what the
    * caller keeps alive while it waits, in bytes. Throws error 11, sending nothing, when
-   * the RPCs waiting already hold too much (see MAX_PENDING_RPC_BYTES).
+   * the RPCs waiting already hold too much (see MAX_PENDING_RPC_BYTES), and error 12 when
+   * the message would be a line longer than --max-line-bytes.
    */
   rpc(dest: string, body: ReplyBody, timeoutMs: number, holds = 0): Promise<Body> {
     const { msgId, reply } = this.rpcs.start(dest, timeoutMs, holds);
     // msg_id goes right after type: a line the receiver finds too long is still answered by its head.
     const { type, ...rest } = body;
-    this.send(dest, { type, msg_id: msgId, ...rest });
+    try {
+      // Every node runs the same command line (as Maelstrom starts them): a longer line would be dropped unread there.
+      const maxLineBytes = this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+      this.outbox.write(this.id ?? '', dest, { type, msg_id: msgId, ...rest }, undefined, undefined, maxLineBytes);
+    } catch (error) {
+      this.rpcs.cancel(msgId);
+      if (!(error instanceof RangeError)) throw error;
+      throw new RpcError(ErrorCode.malformedRequest, `${dest} was not asked: the ${type} would be too long to write`);
+    }
     return reply;
   }
 

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { ReplyBody } from './envelope.js';
-import { type ErrorCode, errorBody } from './errors.js';
+import { ErrorCode, errorBody, RpcError } from './errors.js';
 import { BatchedWriter } from './output.js';
 import type { ReplyCounts } from './reply-counts.js';
 import { EnvelopeSerializer } from './serialize.js';
@@ -61,10 +61,21 @@ export class Outbox {
     this.output.setBeforeFlush(() => this.passGate());
   }
 
-  /** Writes one message; `requestType` is the type of the request it answers, if a failed gate makes it untrue. */
-  write(src: string, dest: string, body: ReplyBody, inReplyTo: unknown, requestType: string | undefined): void {
+  /**
+   * Writes one message; `requestType` is the type of the request it answers, if a failed gate
+   * makes it untrue. A message whose line would pass `maxLineBytes` is not written: error 12.
+   */
+  write(
+    src: string,
+    dest: string,
+    body: ReplyBody,
+    inReplyTo: unknown,
+    requestType: string | undefined,
+    maxLineBytes?: number,
+  ): void {
     if (this.closed) return;
     const json = this.serializer.serialize(src, dest, body, inReplyTo);
+    if (maxLineBytes !== undefined) checkLineBytes(json, maxLineBytes, dest, body.type);
     if (typeof json === 'string') this.output.write(json);
     else for (const part of json) this.output.write(part);
     if (this.gate) {
@@ -97,4 +108,25 @@ export class Outbox {
     }
     this.gate = gate;
   }
+}
+
+/** Throws error 12 if the line `json` (less its newline) is longer than `maxBytes` of UTF-8. */
+function checkLineBytes(
+  json: string | readonly (string | Buffer)[],
+  maxBytes: number,
+  dest: string,
+  type: string,
+): void {
+  const parts = typeof json === 'string' ? [json] : json;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most lines are measured no further.
+  let atMost = -3;
+  for (const part of parts) atMost += typeof part === 'string' ? part.length * 3 : part.length;
+  if (atMost <= maxBytes) return;
+  let bytes = -1;
+  for (const part of parts) bytes += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
+  if (bytes <= maxBytes) return;
+  throw new RpcError(
+    ErrorCode.malformedRequest,
+    `${dest} was not asked: the ${type} would be ${bytes} bytes, over the ${maxBytes} that --max-line-bytes lets a node read`,
+  );
 }

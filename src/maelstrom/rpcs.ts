@@ -73,6 +73,14 @@ export class PendingRpcs {
     return true;
   }
 
+  /** Forgets an RPC that was never sent: it settles never, and holds nothing. */
+  cancel(msgId: number): void {
+    const pending = this.pending.get(msgId);
+    if (pending === undefined) return;
+    this.forget(msgId);
+    clearTimeout(pending.timer);
+  }
+
   get size(): number {
     return this.pending.size;
   }

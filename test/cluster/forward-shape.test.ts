@@ -34,16 +34,19 @@ describe('a forward', () => {
     expect(Object.keys(forward?.body ?? {})).toEqual(fields);
   });
 
-  it('names its msg_id ahead of the request, so an owner that finds it too long still answers it', async () => {
+  it('is not sent when wrapping a request under the cap takes it over: error 12, by the type of the request', async () => {
     running = await startCluster(2, { maxLineBytes: 1000, rpcTimeoutMs: 60_000 });
     const name = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'].find((n) => ownerOf(n, running?.nodeIds ?? []) === 'n2');
-    // Under the cap as the client sends it; over it once wrapped in a forward.
+    // Under the cap as the client sends it; over it once wrapped in a forward, which the owner would drop unread.
     const event = { event_type: 'E', event_data: { pad: 'x'.repeat(850) } };
-    const reply = await running.client('c1').request('n1', { type: 'update', projection: name, event });
-    expect(reply).toMatchObject({
-      type: 'error',
-      code: 12,
-      text: 'forward: the message is longer than --max-line-bytes allows (1000 bytes), and was dropped unread',
-    });
+    const c1 = running.client('c1');
+    const reply = await c1.request('n1', { type: 'update', projection: name, event });
+    expect(reply).toMatchObject({ type: 'error', code: 12 });
+    expect(reply.text).toMatch(
+      /^update: n2 was not asked: the forward would be 10\d\d bytes, over the 1000 that --max-line-bytes lets a node read$/,
+    );
+    expect(running.log.filter((message) => message.body.type === 'forward')).toEqual([]);
+    // Nothing was done: the owner has no such projection.
+    expect(await c1.request('n2', { type: 'read', projection: name })).toMatchObject({ type: 'error', code: 20 });
   });
 });
