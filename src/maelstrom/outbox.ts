@@ -26,12 +26,15 @@ export type ReplyGate = () => ReplyGateFailure | undefined;
 interface HeldMessage {
   readonly src: string;
   readonly dest: string;
-  /** Undefined for a success reply: the gate's error takes its place if the gate fails. */
+  /** Undefined for a reply to a request: the gate's error takes its place if the gate fails. */
   readonly body: ReplyBody | undefined;
+  /** The code of such a reply, if it is an error. */
+  readonly code: number | undefined;
   readonly inReplyTo: unknown;
   /**
-   * The type of the request it answers, if a failed gate makes the reply untrue; undefined
-   * for a message this node sends on its own, and for a reply that says nothing of the data.
+   * The type of the request it answers, if a failed gate makes the reply untrue (a success, or
+   * an error worked out on the state the gate undoes); undefined for a message this node sends
+   * on its own, and for a reply that says nothing of the data.
    */
   readonly requestType: string | undefined;
 }
@@ -79,8 +82,12 @@ export class Outbox {
     if (typeof json === 'string') this.output.write(json);
     else for (const part of json) this.output.write(part);
     if (this.gate) {
-      const success = requestType !== undefined && body.type !== 'error';
-      this.held.push({ src, dest, body: success ? undefined : body, inReplyTo, requestType });
+      // An error was worked out on the state the failed gate undoes, as a success was: neither may stand.
+      if (requestType === undefined) this.held.push({ src, dest, body, inReplyTo, requestType, code: undefined });
+      else {
+        const code = body.type === 'error' && typeof body.code === 'number' ? body.code : undefined;
+        this.held.push({ src, dest, body: undefined, inReplyTo, requestType, code });
+      }
     }
   }
 
@@ -90,7 +97,7 @@ export class Outbox {
     this.closed = true;
   }
 
-  /** Before output leaves: if the gate fails, every success reply in it becomes the gate's error. */
+  /** Before output leaves: if the gate fails, every reply to a request in it becomes the gate's error. */
   private passGate(): void {
     if (!this.gate) return;
     const held = this.held;
@@ -101,8 +108,8 @@ export class Outbox {
     const gate = this.gate;
     // The errors replace what was held; nothing new is acknowledged by them, so they pass at once.
     this.gate = undefined;
-    for (const { src, dest, body, inReplyTo, requestType } of held) {
-      if (body === undefined) this.counts?.turnedInto(failure.code);
+    for (const { src, dest, body, inReplyTo, requestType, code } of held) {
+      if (body === undefined) this.counts?.turnedInto(failure.code, code);
       const sent = body ?? errorBody(failure.code, `${requestType}: ${failure.text}`);
       this.write(src, dest, sent, inReplyTo, requestType);
     }

@@ -24,8 +24,12 @@ export class ReplyCounts {
     if (body.type === 'error') this.countError(body.code);
   }
 
-  /** A success reply that left as this error instead (its request was counted when it was sent). */
-  turnedInto(code: ErrorCode): void {
+  /**
+   * A reply that left as this error instead (its request was counted when it was sent), in
+   * place of an error with code `from`, if it was one.
+   */
+  turnedInto(code: ErrorCode, from?: number): void {
+    if (from !== undefined) this.uncountError(from);
     this.countError(code);
   }
 
@@ -39,9 +43,15 @@ export class ReplyCounts {
     return table(this.errors);
   }
 
-  private countError(code: unknown): void {
+  private countError(code: unknown, by = 1): void {
     const bucket = CODES.has(code) ? String(code) : OTHER;
-    this.errors.set(bucket, (this.errors.get(bucket) ?? 0) + 1);
+    const count = (this.errors.get(bucket) ?? 0) + by;
+    if (count === 0) this.errors.delete(bucket);
+    else this.errors.set(bucket, count);
+  }
+
+  private uncountError(code: unknown): void {
+    this.countError(code, -1);
   }
 }
 

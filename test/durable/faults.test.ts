@@ -55,9 +55,9 @@ describe('a write to the data directory that fails (disk full, I/O error, short 
         'projection_updated',
       ]);
       inject(fs);
-      // An error reply in the batch stays the error it was.
+      // An error in the batch becomes error 11 too: it was worked out on the state the failure undoes.
       const failed = await ask(update(2), read, { type: 'list' }, { type: 'read', projection: 'nope' });
-      expect(failed.map(({ code }) => code)).toEqual([11, 11, 11, 20]);
+      expect(failed.map(({ code }) => code)).toEqual([11, 11, 11, 11]);
       expect(failed[0]?.text).toMatch(/^update: the data directory could not be written \(.+\); nothing was done$/);
       const after = await ask(read, update(3));
       expect(after[0]).toMatchObject({ type: 'read_ok', version: 1, state: [{ id: 1 }] });
@@ -65,6 +65,32 @@ describe('a write to the data directory that fails (disk full, I/O error, short 
       await harness.finish();
     },
   );
+});
+
+describe('errors in a batch that could not be written', () => {
+  it('become error 11 as its successes do: none may describe a change the failure undid', async () => {
+    const fs = new FaultyFileSystem();
+    const { harness, ask } = durableNode(fs);
+    await ask(create, update(1));
+    fs.fail('writev', 'ENOSPC');
+    const stale = { ...update(3), expected_version: 1 };
+    const q = { type: 'create', name: 'q' };
+    // Each error below is true only of the state the batch made: version 2, p deleted, q created.
+    const failed = await ask(
+      { ...update(2), expected_version: 1 },
+      stale,
+      { type: 'delete', projection: 'p' },
+      read,
+      q,
+      q,
+    );
+    expect(failed.map(({ code }) => code)).toEqual([11, 11, 11, 11, 11, 11]);
+    expect(failed[1]?.text).toMatch(/^update: the data directory could not be written \(.+\); nothing was done$/);
+    const after = await ask(read, { type: 'read', projection: 'q' });
+    expect(after[0]).toMatchObject({ type: 'read_ok', version: 1, state: [{ id: 1 }] });
+    expect(after[1]).toMatchObject({ type: 'error', code: 20 });
+    await harness.finish();
+  });
 });
 
 describe('init in a batch that could not be written', () => {
@@ -139,12 +165,14 @@ describe('stats after a batch that could not be written', () => {
     await ask(create, update(1));
     fs.fail('writev', 'ENOSPC');
     const rebuild = { type: 'rebuild', projection: 'p', events: [update(4).event, update(5).event] };
-    expect((await ask(update(2), rebuild, read)).map(({ code }) => code)).toEqual([11, 11, 11]);
+    const missing = { type: 'read', projection: 'nope' };
+    expect((await ask(update(2), rebuild, read, missing)).map(({ code }) => code)).toEqual([11, 11, 11, 11]);
     const [stats] = await ask({ type: 'stats' });
+    // The error 20 the missing read was counted as is counted as the error 11 it became.
     expect(stats).toMatchObject({
       events_applied: 1,
-      requests: { create: 1, update: 2, rebuild: 1, read: 1 },
-      errors: { 11: 3 },
+      requests: { create: 1, update: 2, rebuild: 1, read: 2 },
+      errors: { 11: 4 },
     });
     expect(Object.keys(stats?.errors as object)).toEqual(['11']);
     await harness.finish();
