@@ -113,8 +113,8 @@ export async function main(args: readonly string[]): Promise<number> {
   });
   /** At any orderly exit: the data directory is closed (its lock released) and its syncs counted. */
   const closeJournal = (): void => {
-    if (!journal?.stats) return;
-    const { syncs } = journal.stats;
+    const syncs = journal?.syncs;
+    if (journal === undefined || syncs === undefined) return;
     log(`projection-node: data directory ${journal.dir}: ${syncs} ${syncs === 1 ? 'sync' : 'syncs'}`);
     journal.close();
   };

@@ -3,7 +3,7 @@ import { ErrorCode, RpcError } from '../maelstrom/errors.js';
 import type { ReplyGateFailure } from '../maelstrom/node.js';
 import { ProjectionStore } from '../projections/store.js';
 import type { StateJsonCache } from '../state-json/state-json.js';
-import { type FileSystem, nodeFolder, openStore, StorageError, type Store, type StoreStats } from '../storage/index.js';
+import { type FileSystem, nodeFolder, openStore, StorageError, type Store } from '../storage/index.js';
 import { RecordRoom } from './record-room.js';
 import { type Change, encodeChange, type RestoredImage, replay } from './records.js';
 
@@ -36,6 +36,8 @@ export interface JournalOptions {
  */
 export class Journal {
   private store: Store | undefined;
+  /** Syncs of the stores a failed write closed and reloaded. */
+  private syncsBefore = 0;
   /** Why writes are refused for good, once a sync has failed. */
   private broken: string | undefined;
   /** The store's count of events applied when the disk last held everything: what undoing a batch goes back to. */
@@ -75,8 +77,9 @@ export class Journal {
     this.store?.append(encodeChange(change));
   }
 
-  get stats(): StoreStats | undefined {
-    return this.store?.stats;
+  /** The syncs made in the data directory so far, by this store and those a failed write reloaded. */
+  get syncs(): number | undefined {
+    return this.store === undefined ? undefined : this.syncsBefore + this.store.stats.syncs;
   }
 
   /** The directory in use: the data directory, or its node's folder once init named the node. */
@@ -159,6 +162,7 @@ export class Journal {
     if (!store) return;
     const dir = store.dir;
     store.close();
+    this.syncsBefore += store.stats.syncs;
     this.store = undefined;
     this.open(dir, this.eventsAppliedDurably);
   }

@@ -14,18 +14,24 @@ afterEach(() => {
 });
 
 /** A node on a fresh data directory behind `fs`; `ask` sends one batch and returns its replies. */
-function durableNode(fs: FaultyFileSystem): { harness: Harness; ask: (...bodies: object[]) => Promise<ReplyBody[]> } {
+function durableNode(fs: FaultyFileSystem): {
+  harness: Harness;
+  ask: (...bodies: object[]) => Promise<ReplyBody[]>;
+  syncs: () => number | undefined;
+} {
   const dataDir = mkdtempSync(join(tmpdir(), 'projection-node-faults-'));
   dirs.push(dataDir);
   const fatal = (message: string): never => {
     throw new Error(message);
   };
-  const harness = start((node) =>
-    serveProjections(node, { rpcTimeoutMs: 1000, durable: { dataDir, log: () => {}, fatal, fs } }),
-  );
+  let journal: ReturnType<typeof serveProjections>;
+  const harness = start((node) => {
+    journal = serveProjections(node, { rpcTimeoutMs: 1000, durable: { dataDir, log: () => {}, fatal, fs } });
+  });
   let msgId = 0;
   return {
     harness,
+    syncs: () => journal?.syncs,
     async ask(...requests) {
       const seen = harness.output.lines.length;
       harness.send(
@@ -49,7 +55,7 @@ describe('a write to the data directory that fails (disk full, I/O error, short 
     '%s: the batch is answered with error 11, memory goes back to the disk, and the next batch is durable',
     async (_, inject) => {
       const fs = new FaultyFileSystem();
-      const { harness, ask } = durableNode(fs);
+      const { harness, ask, syncs } = durableNode(fs);
       expect((await ask(create, update(1))).map(({ type }) => type)).toEqual([
         'projection_created',
         'projection_updated',
@@ -59,7 +65,11 @@ describe('a write to the data directory that fails (disk full, I/O error, short 
       const failed = await ask(update(2), read, { type: 'list' }, { type: 'read', projection: 'nope' });
       expect(failed.map(({ code }) => code)).toEqual([11, 11, 11, 11]);
       expect(failed[0]?.text).toMatch(/^update: the data directory could not be written \(.+\); nothing was done$/);
+      const syncsBefore = syncs() ?? 0;
       const after = await ask(read, update(3));
+      // The syncs counted at exit go on from those before the failure: reloading the directory resets none.
+      expect(syncs()).toBeGreaterThan(syncsBefore);
+      expect(syncsBefore).toBeGreaterThanOrEqual(3);
       expect(after[0]).toMatchObject({ type: 'read_ok', version: 1, state: [{ id: 1 }] });
       expect(after[1]).toMatchObject({ type: 'projection_updated', version: 2, state: [{ id: 1 }, { id: 3 }] });
       await harness.finish();
