@@ -45,7 +45,11 @@ export const create = defineMessage({
     initial_state: z.unknown().default(() => []),
     // The wire calls the event-type → op table "handlers".
     handlers: eventOps.default(() => NO_EVENT_OPS),
-    key: z.string().min(1, { error: 'must be a non-empty string' }).default('id'),
+    key: z
+      .string()
+      .min(1, { error: 'must be a non-empty string' })
+      .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` })
+      .default('id'),
     indexes: fieldList.optional(),
   }),
   run({ store, room, journal }, { body: { name, initial_state, handlers, key, indexes }, size }) {

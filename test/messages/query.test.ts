@@ -146,3 +146,18 @@ describe("create's indexes", () => {
     ]);
   });
 });
+
+describe("create's key", () => {
+  it('is bounded as every other field name: over 1024 characters is error 12, and nothing is created', async () => {
+    const out = bodies(
+      await run([
+        `{"type":"create","msg_id":1,"name":"p","key":"${'k'.repeat(1025)}"}`,
+        `{"type":"create","msg_id":2,"name":"q","key":"${'k'.repeat(1024)}"}`,
+        '{"type":"list","msg_id":3}',
+      ]),
+    );
+    expect(errorOf(out[0] as ReplyBody)).toBe('12: create: key must be at most 1024 characters');
+    expect(out[1]).toMatchObject({ type: 'projection_created', name: 'q' });
+    expect(out[2]).toMatchObject({ projections: [{ name: 'q', version: 0 }] });
+  });
+});
